@@ -1,0 +1,1 @@
+"""kematangan: declarative, explainable maturity scoring for community groups."""

@@ -1,0 +1,27 @@
+"""The ruleset language: models of a ruleset file, its loader, expressions and lint.
+
+This package says what a ruleset *means*; it never evaluates records (that is
+:mod:`kematangan.scoring`).
+"""
+
+from kematangan.criteria.loader import (
+    RulesetInfo,
+    bundled_ruleset_path,
+    list_rulesets,
+    load_ruleset,
+    parse_ruleset,
+    validate_ruleset,
+)
+from kematangan.criteria.model import Criterion, FieldSpec, Ruleset
+
+__all__ = [
+    "Criterion",
+    "FieldSpec",
+    "Ruleset",
+    "RulesetInfo",
+    "bundled_ruleset_path",
+    "list_rulesets",
+    "load_ruleset",
+    "parse_ruleset",
+    "validate_ruleset",
+]

@@ -1,0 +1,513 @@
+"""Pydantic models of a ruleset file: what a ruleset *says*, never how it runs.
+
+Every model forbids unknown keys, so a misspelt key is an error with its line, not a
+silently ignored setting. Cross-references (a criterion naming a field, a stage naming
+its criteria) are checked by :mod:`kematangan.criteria.lint`, which sees the whole
+ruleset at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
+
+__all__ = [
+    "AtLeast",
+    "Band",
+    "Bands",
+    "BooleanCondition",
+    "CONDITION_KINDS",
+    "Case",
+    "CaseExpectation",
+    "Criterion",
+    "Derived",
+    "ExitRule",
+    "FieldSpec",
+    "GroupIdSpec",
+    "InSet",
+    "Interval",
+    "RangeCondition",
+    "Ruleset",
+    "ScoreClass",
+    "ScoreCondition",
+    "Source",
+    "Stage",
+    "Text",
+    "Threshold",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
+]
+"""Field, criterion, stage and class ids: stable snake_case ASCII."""
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
+
+
+class Text(_Strict):
+    """A text in Indonesian (``id``) and optionally English (``en``); a plain string
+    is taken as the Indonesian text."""
+
+    id: str = Field(min_length=1, description="Indonesian text (the default language).")
+    en: str | None = Field(default=None, description="English text.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"id": value}
+        return value
+
+    def get(self, lang: str = "id") -> str:
+        """The text in ``lang`` (``id`` or ``en``), falling back to Indonesian.
+
+        Examples
+        --------
+        >>> Text.model_validate({"id": "Rapat rutin", "en": "Regular meetings"}).get("en")
+        'Regular meetings'
+        >>> Text.model_validate("Rapat rutin").get("en")
+        'Rapat rutin'
+        """
+        if lang == "en" and self.en:
+            return self.en
+        return self.id
+
+
+_INTERVAL = re.compile(
+    r"^\s*([\[(])\s*(-?inf|-?\d+(?:\.\d+)?)\s*,\s*(-?inf|-?\d+(?:\.\d+)?)\s*([\])])\s*$"
+)
+
+
+class Interval(_Strict):
+    """A numeric interval written as ``"[0, 245]"``, ``"(245, 455]"`` or
+    ``"[0.9, inf)"``: a square bracket includes the bound, a round one excludes it.
+
+    Examples
+    --------
+    >>> iv = Interval.parse("(10, 20]")
+    >>> iv.contains(10), iv.contains(20)
+    (False, True)
+    >>> str(iv)
+    '(10, 20]'
+    """
+
+    low: float
+    high: float
+    low_inclusive: bool
+    high_inclusive: bool
+
+    @classmethod
+    def parse(cls, text: str) -> Interval:
+        """Parse interval notation; raise ``ValueError`` with the expected form."""
+        m = _INTERVAL.match(text)
+        if not m:
+            raise ValueError(
+                f"{text!r} is not an interval; write it as '[low, high]' with '[' or "
+                "']' to include a bound and '(' or ')' to exclude it, e.g. '[0, 245]'"
+            )
+        lo, hi = float(m.group(2)), float(m.group(3))
+        if lo > hi or (lo == hi and not (m.group(1) == "[" and m.group(4) == "]")):
+            raise ValueError(f"interval {text!r} is empty: its low bound is not below "
+                             "its high bound")
+        if math.isinf(lo) and m.group(1) == "[" or math.isinf(hi) and m.group(4) == "]":
+            raise ValueError(f"interval {text!r}: an infinite bound must use '(' or ')'")
+        return cls(low=lo, high=hi, low_inclusive=m.group(1) == "[",
+                   high_inclusive=m.group(4) == "]")
+
+    def contains(self, x: float) -> bool:
+        """Whether ``x`` lies inside the interval."""
+        above = x >= self.low if self.low_inclusive else x > self.low
+        below = x <= self.high if self.high_inclusive else x < self.high
+        return above and below
+
+    def __str__(self) -> str:
+        def fmt(v: float) -> str:
+            if math.isinf(v):
+                return "inf" if v > 0 else "-inf"
+            return str(int(v)) if v == int(v) else repr(v)
+
+        return (("[" if self.low_inclusive else "(") + fmt(self.low) + ", "
+                + fmt(self.high) + ("]" if self.high_inclusive else ")"))
+
+
+def _interval_from_str(value: Any) -> Any:
+    if isinstance(value, str):
+        return Interval.parse(value)
+    return value
+
+
+IntervalText = Annotated[
+    Interval,
+    BeforeValidator(_interval_from_str),
+    Field(json_schema_extra={"type": "string", "examples": ["[0, 245]", "(0.9, inf)"]}),
+]
+
+
+class Source(_Strict):
+    """The program document a ruleset (or one of its thresholds) rests on."""
+
+    title: str
+    url: str | None = None
+    passage: str | None = Field(
+        default=None, description="The passage quoted or summarised from the source."
+    )
+    note: str | None = None
+
+
+FieldType = Literal["number", "integer", "boolean", "category", "date"]
+
+
+class FieldSpec(_Strict):
+    """A field of the group record that the ruleset reads."""
+
+    id: Identifier
+    type: FieldType
+    label: Text
+    description: Text | None = None
+    unit: str | None = None
+    min: float | None = Field(default=None, description="Smallest valid value.")
+    max: float | None = Field(default=None, description="Largest valid value.")
+    categories: list[str] | None = Field(
+        default=None,
+        description="Allowed values of a category field, worst to best when "
+        "better is 'higher'.",
+    )
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other header names for this field, e.g. Indonesian spreadsheet "
+        "headers.",
+    )
+    actionable: bool = Field(
+        default=False, description="Whether the group itself can change this value."
+    )
+    better: Literal["higher", "lower", "none"] = Field(
+        default="none", description="The direction in which the value is better."
+    )
+    confirmed: bool = Field(
+        default=True,
+        description="False when a bound or meaning is a working assumption, not taken "
+        "from the official source.",
+    )
+
+    @model_validator(mode="after")
+    def _check_type_settings(self) -> FieldSpec:
+        if self.type == "category":
+            if not self.categories:
+                raise ValueError("a category field needs a non-empty 'categories' list")
+            if len(set(self.categories)) != len(self.categories):
+                raise ValueError("'categories' has duplicate values")
+        elif self.categories is not None:
+            raise ValueError(f"'categories' is only for category fields, not {self.type}")
+        if self.type in ("boolean", "category", "date") and (
+            self.min is not None or self.max is not None
+        ):
+            raise ValueError(f"'min'/'max' do not apply to a {self.type} field")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+
+class GroupIdSpec(_Strict):
+    """The record key that identifies a group (not scored)."""
+
+    field: Identifier = "group_id"
+    label: Text = Field(default_factory=lambda: Text(id="Kode kelompok",
+                                                           en="Group id"))
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Derived(_Strict):
+    """A value computed from fields by a safe expression (see the language page)."""
+
+    id: Identifier
+    label: Text
+    expr: str = Field(description="Expression over fields and earlier derived values.")
+    type: Literal["number", "boolean"] | None = Field(
+        default=None, description="Checked against the expression's type when given."
+    )
+    unit: str | None = None
+    description: Text | None = None
+
+
+CompareOp = Literal[">=", ">", "<=", "<", "==", "!="]
+
+
+class Threshold(_Strict):
+    """``field op value``, e.g. ``meetings_per_month >= 2``."""
+
+    field: Identifier
+    op: CompareOp
+    value: float
+
+
+class RangeCondition(_Strict):
+    """The field's value lies in an interval such as ``"[0.8, 1]"``."""
+
+    field: Identifier
+    interval: IntervalText
+
+
+class BooleanCondition(_Strict):
+    """A yes/no field equals ``value`` (true by default)."""
+
+    field: Identifier
+    value: bool = True
+
+
+class InSet(_Strict):
+    """A category (or integer) field's value is one of ``values``."""
+
+    field: Identifier
+    values: list[str | int] = Field(min_length=1)
+
+
+class Band(_Strict):
+    """One band of a banded criterion: values in ``interval`` earn ``points``."""
+
+    interval: IntervalText
+    points: float = Field(ge=0)
+    label: Text | None = None
+
+
+class Bands(_Strict):
+    """Points by band of a field's value; met only in the band with the most points."""
+
+    field: Identifier
+    bands: list[Band] = Field(min_length=2)
+
+
+class ScoreCondition(_Strict):
+    """Points equal the field's value (an indicator score), up to the field's max.
+
+    Met when the value reaches ``met_at`` (the field's max by default).
+    """
+
+    field: Identifier
+    met_at: float | None = None
+
+
+class AtLeast(_Strict):
+    """At least ``k`` of the named criteria are met."""
+
+    k: int = Field(ge=1)
+    of: list[Identifier] = Field(min_length=1)
+
+
+CONDITION_KINDS: tuple[str, ...] = (
+    "threshold",
+    "range",
+    "boolean",
+    "in_set",
+    "bands",
+    "score",
+    "at_least",
+    "all_of",
+    "any_of",
+    "expr",
+)
+"""The ways a criterion's condition can be written; exactly one per criterion."""
+
+MissingPolicy = Literal["unknown", "not_met", "met"]
+
+
+class Criterion(_Strict):
+    """One criterion: a condition, its points, its stage, and advice for the group."""
+
+    id: Identifier
+    label: Text
+    description: Text | None = None
+    stage: Identifier | None = Field(
+        default=None, description="The stage this criterion belongs to, if any."
+    )
+    gate: bool = Field(
+        default=False, description="Required to reach its stage (needs 'stage')."
+    )
+    points: float | None = Field(
+        default=None,
+        ge=0,
+        description="Points when met (conditions other than bands and score). "
+        "Defaults to 0 for gates and 1 otherwise.",
+    )
+    missing: MissingPolicy = Field(
+        default="unknown",
+        description="Outcome when the data needed is missing: unknown (default), "
+        "not_met or met.",
+    )
+    advice: Text | None = Field(
+        default=None, description="What the group can do to meet this criterion."
+    )
+    source: Source | None = None
+    threshold: Threshold | None = None
+    range: RangeCondition | None = None
+    boolean: BooleanCondition | None = None
+    in_set: InSet | None = None
+    bands: Bands | None = None
+    score: ScoreCondition | None = None
+    at_least: AtLeast | None = None
+    all_of: list[Identifier] | None = Field(default=None, min_length=1)
+    any_of: list[Identifier] | None = Field(default=None, min_length=1)
+    expr: str | None = Field(default=None, description="A boolean expression.")
+
+    @model_validator(mode="after")
+    def _exactly_one_condition(self) -> Criterion:
+        given = [k for k in CONDITION_KINDS if getattr(self, k) is not None]
+        if len(given) != 1:
+            kinds = ", ".join(CONDITION_KINDS)
+            found = ", ".join(given) if given else "none"
+            raise ValueError(
+                f"a criterion needs exactly one condition ({kinds}); found {found}"
+            )
+        if self.points is not None and given[0] in ("bands", "score"):
+            raise ValueError(
+                f"'points' does not apply to a {given[0]} criterion: its points come "
+                f"from the {given[0]}"
+            )
+        if self.gate and self.stage is None:
+            raise ValueError("a gate needs a 'stage' to be required for")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """Which condition kind this criterion uses."""
+        return next(k for k in CONDITION_KINDS if getattr(self, k) is not None)
+
+    @property
+    def field_ref(self) -> str | None:
+        """The field a single-field condition reads, if any."""
+        cond = getattr(self, self.kind)
+        return getattr(cond, "field", None)
+
+
+class Stage(_Strict):
+    """One rung of the ladder. Stages are listed from the first to the last."""
+
+    id: Identifier
+    label: Text
+    description: Text | None = None
+    rule: Literal["cumulative", "own"] = Field(
+        default="cumulative",
+        description="cumulative: every gate of this and each earlier stage is met "
+        "(the default); own: only this stage's gates.",
+    )
+    min_points: float | None = Field(
+        default=None,
+        ge=0,
+        description="Also require at least this many points from criteria of this "
+        "stage.",
+    )
+
+
+class ScoreClass(_Strict):
+    """A class by total score. Classes are listed from the lowest to the highest."""
+
+    id: Identifier
+    label: Text
+    description: Text | None = None
+    interval: IntervalText
+    requires: list[Identifier] = Field(
+        default_factory=list,
+        description="Criteria that must be met to be placed in this class; a group "
+        "in range but missing one falls to the next lower class.",
+    )
+
+
+class ExitRule(_Strict):
+    """When the program may withdraw: a stage reached and criteria met."""
+
+    stage: Identifier
+    requires: list[Identifier] = Field(default_factory=list)
+    description: Text | None = None
+
+
+class CaseExpectation(_Strict):
+    """What an embedded test case expects; only the keys given are checked, so
+    ``stage: null`` expects "no stage reached" while leaving ``stage`` out checks
+    nothing."""
+
+    stage: str | None = None
+    stage_upper: str | None = None
+    class_: str | None = Field(default=None, alias="class")
+    score: float | None = None
+    exit_ready: bool | None = None
+    outcomes: dict[Identifier, Literal["met", "not_met", "unknown"]] = Field(
+        default_factory=dict
+    )
+    problems: list[Identifier] = Field(
+        default_factory=list, description="Fields expected to be reported as invalid."
+    )
+
+
+class Case(_Strict):
+    """An embedded test case: a record and what scoring it must give."""
+
+    name: str
+    record: dict[str, Any]
+    expect: CaseExpectation
+
+
+class Ruleset(_Strict):
+    """A whole ruleset file."""
+
+    format: Literal[1] = Field(default=1, description="Version of this file format.")
+    id: Slug
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$", description="Semantic version.")
+    title: Text
+    description: Text
+    sources: list[Source] = Field(min_length=1)
+    group_id: GroupIdSpec = Field(default_factory=GroupIdSpec)
+    fields: list[FieldSpec] = Field(min_length=1)
+    derived: list[Derived] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(min_length=1)
+    stages: list[Stage] = Field(default_factory=list)
+    classes: list[ScoreClass] = Field(default_factory=list)
+    exit: ExitRule | None = None
+    tests: list[Case] = Field(default_factory=list)
+
+    _hash: str | None = PrivateAttr(default=None)
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the ruleset's canonical JSON, leaving out its embedded tests.
+
+        Any change that can change a result or its explanation (a threshold, a
+        label, advice) changes the hash; adding a test case does not.
+        """
+        if self._hash is None:
+            data = self.model_dump(mode="json", by_alias=True, exclude={"tests"})
+            canonical = json.dumps(data, sort_keys=True, separators=(",", ":"),
+                                   ensure_ascii=False)
+            self._hash = hashlib.sha256(canonical.encode()).hexdigest()
+        return self._hash
+
+    def field(self, field_id: str) -> FieldSpec:
+        """The field with id ``field_id`` (``KeyError`` if there is none)."""
+        for f in self.fields:
+            if f.id == field_id:
+                return f
+        raise KeyError(field_id)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """The criterion with id ``criterion_id`` (``KeyError`` if there is none)."""
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
