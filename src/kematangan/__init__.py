@@ -1,1 +1,64 @@
-"""kematangan: declarative, explainable maturity scoring for community groups."""
+"""kematangan: declarative, explainable maturity scoring for community groups.
+
+Examples
+--------
+>>> from kematangan import Scorer
+>>> Scorer("ppmk-ksm").score({"members": 12}).stage_upper
+'release'
+"""
+
+from kematangan.criteria import (
+    Ruleset,
+    RulesetInfo,
+    list_rulesets,
+    load_ruleset,
+    parse_ruleset,
+    validate_ruleset,
+)
+from kematangan.errors import (
+    EngineError,
+    ExpressionError,
+    InputError,
+    KematanganError,
+    Problem,
+    RecordError,
+    RulesetError,
+)
+from kematangan.scoring import (
+    Assessment,
+    BatchResult,
+    CaseFailure,
+    CriterionResult,
+    Outcome,
+    RecordIssue,
+    RulesetRef,
+    Scorer,
+    run_cases,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Assessment",
+    "BatchResult",
+    "CaseFailure",
+    "CriterionResult",
+    "EngineError",
+    "ExpressionError",
+    "InputError",
+    "KematanganError",
+    "Outcome",
+    "Problem",
+    "RecordError",
+    "RecordIssue",
+    "Ruleset",
+    "RulesetError",
+    "RulesetInfo",
+    "RulesetRef",
+    "Scorer",
+    "list_rulesets",
+    "load_ruleset",
+    "parse_ruleset",
+    "run_cases",
+    "validate_ruleset",
+]

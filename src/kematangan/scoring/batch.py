@@ -1,0 +1,220 @@
+"""Columnar batch results: numpy arrays per column, never a Python object per cell."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kematangan.scoring.plan import Plan
+from kematangan.scoring.result import (
+    Assessment,
+    RecordIssue,
+    RowResult,
+    blocking_criteria,
+    build_assessment,
+    decode_value,
+)
+from kematangan.scoring.vector import VectorResult
+
+__all__ = ["BatchResult"]
+
+_OUTCOME_NAMES = np.array(["unknown", "not_met", "met"], dtype=object)
+
+
+@dataclass(frozen=True, eq=False)
+class BatchResult:
+    """The results of :meth:`~kematangan.scoring.Scorer.score_batch`, one row a record.
+
+    Arrays are per record, in input order. ``outcomes`` and ``points`` are
+    ``[criterion, record]`` matrices (criterion order as in the ruleset); an outcome is
+    1 (met), 0 (not met) or -1 (unknown). Stage and class indexes are -1 for none.
+    ``issues`` lists every unusable input value with its row.
+    """
+
+    plan: Plan
+    raw: VectorResult
+    group_ids: npt.NDArray[np.object_] | None
+    issues: tuple[RecordIssue, ...]
+
+    def __len__(self) -> int:
+        return int(self.raw.score.shape[0])
+
+    @property
+    def score(self) -> npt.NDArray[np.float64]:
+        """Total points per record (points from criteria known to be met)."""
+        return self.raw.score
+
+    @property
+    def score_upper(self) -> npt.NDArray[np.float64]:
+        """Total points if every unknown criterion turned out met."""
+        return self.raw.score_upper
+
+    def _names(self, ids: tuple[str, ...], idx: npt.NDArray[np.int16]
+               ) -> npt.NDArray[np.object_]:
+        table = np.array([*ids, None], dtype=object)
+        return table[np.where(idx < 0, len(ids), idx)]
+
+    @property
+    def stage(self) -> npt.NDArray[np.object_]:
+        """Stage id reached for certain, or None."""
+        return self._names(self.plan.stage_ids, self.raw.stage)
+
+    @property
+    def stage_upper(self) -> npt.NDArray[np.object_]:
+        """Highest stage reachable once unknown data is known, or None."""
+        return self._names(self.plan.stage_ids, self.raw.stage_upper)
+
+    @property
+    def class_(self) -> npt.NDArray[np.object_]:
+        """Class id for certain, or None."""
+        return self._names(self.plan.class_ids, self.raw.class_)
+
+    @property
+    def class_upper(self) -> npt.NDArray[np.object_]:
+        """Highest class reachable once unknown data is known, or None."""
+        return self._names(self.plan.class_ids, self.raw.class_upper)
+
+    @property
+    def exit_ready(self) -> npt.NDArray[np.object_]:
+        """True, False, or None when missing data decides it."""
+        table = np.array([False, True, None], dtype=object)
+        return table[np.where(self.raw.exit_ready < 0, 2, self.raw.exit_ready)]
+
+    def outcome(self, criterion_id: str) -> npt.NDArray[np.object_]:
+        """Outcome names (``met``, ``not_met``, ``unknown``) of one criterion.
+
+        Examples
+        --------
+        >>> from kematangan import Scorer
+        >>> batch = Scorer("ppmk-ksm").score_batch([{"members": 3}, {"members": 9}])
+        >>> batch.outcome("enough_members").tolist()
+        ['not_met', 'met']
+        """
+        ci = self.plan.criterion_ids.index(criterion_id)
+        return _OUTCOME_NAMES[self.raw.outcomes[ci] + 1]
+
+    def row(self, i: int) -> RowResult:
+        """Record ``i``'s raw result."""
+        r = self.raw
+        return RowResult(
+            outcomes=r.outcomes[:, i].tolist(), points=r.points[:, i].tolist(),
+            score=float(r.score[i]), score_upper=float(r.score_upper[i]),
+            stage=int(r.stage[i]), stage_upper=int(r.stage_upper[i]),
+            class_=int(r.class_[i]), class_upper=int(r.class_upper[i]),
+            exit_ready=int(r.exit_ready[i]), values=r.values[:, i].tolist())
+
+    def issues_by_row(self) -> dict[int, list[RecordIssue]]:
+        """Issues grouped by row."""
+        out: dict[int, list[RecordIssue]] = {}
+        for issue in self.issues:
+            out.setdefault(issue.row if issue.row is not None else -1, []).append(
+                issue)
+        return out
+
+    def assessment(self, i: int) -> Assessment:
+        """Record ``i`` as a full :class:`Assessment`."""
+        gid = self.group_ids[i] if self.group_ids is not None else None
+        issues = [x for x in self.issues if x.row == i]
+        return build_assessment(self.plan, self.row(i), issues,
+                                None if gid is None else str(gid))
+
+    def __iter__(self) -> Iterator[Assessment]:
+        by_row = self.issues_by_row()
+        for i in range(len(self)):
+            gid = self.group_ids[i] if self.group_ids is not None else None
+            yield build_assessment(self.plan, self.row(i), by_row.get(i, []),
+                                   None if gid is None else str(gid))
+
+    def columns(self, *, outcomes: bool = True) -> dict[str, npt.NDArray[Any]]:
+        """A flat table: one array per column (group id, stage, class, score, ...,
+        then one outcome column per criterion named ``outcome.<id>``)."""
+        cols: dict[str, npt.NDArray[Any]] = {}
+        if self.group_ids is not None:
+            cols["group_id"] = self.group_ids
+        cols["stage"] = self.stage
+        cols["stage_upper"] = self.stage_upper
+        cols["class"] = self.class_
+        cols["class_upper"] = self.class_upper
+        cols["score"] = self.score
+        cols["score_upper"] = self.score_upper
+        cols["exit_ready"] = self.exit_ready
+        counts = np.bincount(
+            np.array([x.row for x in self.issues if x.row is not None], dtype=np.int64),
+            minlength=len(self)) if self.issues else np.zeros(len(self), np.int64)
+        cols["issues"] = counts
+        if outcomes:
+            for c in self.plan.criteria:
+                cols[f"outcome.{c.id}"] = _OUTCOME_NAMES[self.raw.outcomes[c.index] + 1]
+        return cols
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One JSON-ready dict per record (the :class:`Assessment` shape).
+
+        Examples
+        --------
+        >>> from kematangan import Scorer
+        >>> rec = Scorer("ppmk-ksm").score_batch([{"members": 9}]).to_records()[0]
+        >>> rec["stage"], rec["outcomes"]["enough_members"]["outcome"]
+        (None, 'met')
+        """
+        return [a.model_dump(mode="json", by_alias=True) for a in self]
+
+    def to_jsonl(self, fp: IO[str]) -> int:
+        """Write one JSON object per line to ``fp``; return the number of lines."""
+        count = 0
+        for a in self:
+            fp.write(a.model_dump_json(by_alias=True))
+            fp.write("\n")
+            count += 1
+        return count
+
+    def to_pandas(self) -> Any:
+        """The flat table of :meth:`columns` as a pandas DataFrame (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError as err:  # pragma: no cover - depends on environment
+            raise ImportError("to_pandas() needs pandas: pip install pandas") from err
+        return pd.DataFrame(self.columns())
+
+    def summary(self) -> dict[str, Any]:
+        """Counts per stage and class, exit-ready groups and records with issues."""
+        stages = {s: int((self.raw.stage == i).sum())
+                  for i, s in enumerate(self.plan.stage_ids)}
+        stages["none"] = int((self.raw.stage < 0).sum())
+        classes = {k: int((self.raw.class_ == i).sum())
+                   for i, k in enumerate(self.plan.class_ids)}
+        classes["undetermined"] = int(
+            (self.raw.class_ != self.raw.class_upper).sum())
+        rows_with_issues = len({x.row for x in self.issues})
+        return {
+            "records": len(self),
+            "stage": stages,
+            "stage_undetermined": int((self.raw.stage != self.raw.stage_upper).sum()),
+            "class": classes,
+            "exit_ready": int((self.raw.exit_ready == 1).sum()),
+            "records_with_issues": rows_with_issues,
+            "ruleset": {"id": self.plan.ruleset_id, "version": self.plan.version,
+                        "hash": self.plan.content_hash},
+        }
+
+    def blocking(self, i: int) -> list[str]:
+        """Criteria holding record ``i`` back from its next stage."""
+        return blocking_criteria(self.plan, self.raw.outcomes[:, i].tolist(),
+                                 int(self.raw.stage[i]))
+
+    def value(self, name: str) -> list[Any]:
+        """Decoded values of a field or derived value, per record."""
+        idx = self.plan.value_index(name)
+        f = next((x for x in self.plan.fields if x.id == name), None)
+        kind, cats = (f.type, f.categories) if f else (
+            next(d.type for d in self.plan.derived if d.id == name), ())
+        return [decode_value(kind, cats, float(v)) for v in self.raw.values[idx]]
+
+    def to_json(self) -> str:
+        """All records as one JSON array."""
+        return json.dumps(self.to_records(), ensure_ascii=False)

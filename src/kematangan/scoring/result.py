@@ -1,0 +1,210 @@
+"""Result models: one :class:`Assessment` per group, and the shared row shape.
+
+Engines produce a :class:`RowResult` (plain numbers, in plan order); this module turns
+it into the public, frozen, JSON-serializable :class:`Assessment`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kematangan.scoring.plan import Plan, days_to_date
+
+__all__ = [
+    "Assessment",
+    "CriterionResult",
+    "Outcome",
+    "RecordIssue",
+    "RowResult",
+    "RulesetRef",
+    "blocking_criteria",
+    "build_assessment",
+    "decode_value",
+]
+
+
+class Outcome(StrEnum):
+    """A criterion's outcome. "Not met" is a result, not an error."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+
+
+_OUTCOME_OF = {1: Outcome.MET, 0: Outcome.NOT_MET, -1: Outcome.UNKNOWN}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              serialize_by_alias=True)
+
+
+class RulesetRef(_Frozen):
+    """Which ruleset produced a result: id, version and content hash."""
+
+    id: str
+    version: str
+    hash: str
+
+
+class RecordIssue(_Frozen):
+    """A value that could not be used: where it is, what is wrong, and the fix.
+
+    ``row`` is the record's 0-based position in a batch (``None`` for a single
+    record); the value is then treated as missing, never coerced or clipped.
+    """
+
+    row: int | None
+    field: str
+    value: Any
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, " if self.row is not None else ""
+        return f"{where}field {self.field!r}: {self.problem} (fix: {self.fix})"
+
+
+class CriterionResult(_Frozen):
+    """A criterion's outcome and the points it gave out of its maximum."""
+
+    outcome: Outcome
+    points: float
+    max_points: float
+
+
+class Assessment(_Frozen):
+    """The scored result for one group.
+
+    ``stage`` is the highest stage reached for certain and ``stage_upper`` the highest
+    it could be once unknown data is known; they differ exactly when missing data
+    decides the stage (likewise ``class_``/``class_upper`` and ``score``/
+    ``score_upper``). ``exit_ready`` is ``None`` when missing data decides it.
+    """
+
+    ruleset: RulesetRef
+    group_id: str | None = None
+    stage: str | None
+    stage_upper: str | None
+    class_: str | None = Field(alias="class")
+    class_upper: str | None
+    score: float
+    score_upper: float
+    max_score: float
+    exit_ready: bool | None
+    outcomes: dict[str, CriterionResult]
+    blocking: list[str] = Field(
+        description="Criteria that keep the group from its next stage (not met or "
+        "unknown), in ruleset order.")
+    derived: dict[str, Any]
+    inputs: dict[str, Any] = Field(description="The values used; invalid ones are "
+                                   "null here and listed in issues.")
+    issues: list[RecordIssue]
+
+    @property
+    def stage_determined(self) -> bool:
+        """Whether the stage is certain despite missing data."""
+        return self.stage == self.stage_upper
+
+    @property
+    def class_determined(self) -> bool:
+        """Whether the class is certain despite missing data."""
+        return self.class_ == self.class_upper
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    """One record's raw result, in plan order (engines produce this)."""
+
+    outcomes: Sequence[int]
+    points: Sequence[float]
+    score: float
+    score_upper: float
+    stage: int
+    stage_upper: int
+    class_: int
+    class_upper: int
+    exit_ready: int
+    values: Sequence[float]
+
+
+def decode_value(type_name: str, categories: Sequence[str], v: float) -> Any:
+    """Turn a plan-encoded float back into the value a user gave.
+
+    Examples
+    --------
+    >>> decode_value("boolean", (), 1.0), decode_value("category", ("a", "b"), 1.0)
+    (True, 'b')
+    >>> decode_value("integer", (), float("nan")) is None
+    True
+    """
+    if math.isnan(v):
+        return None
+    if type_name == "boolean":
+        return v == 1.0
+    if type_name == "category":
+        return categories[int(v)]
+    if type_name == "date":
+        return days_to_date(v).isoformat()
+    if type_name == "integer":
+        return int(v)
+    return v
+
+
+def blocking_criteria(plan: Plan, outcomes: Sequence[int], stage: int) -> list[str]:
+    """Gates not met (or unknown) that stand between ``stage`` and the next stage."""
+    nxt = stage + 1
+    if nxt >= len(plan.stage_ids):
+        return []
+    first = 0
+    for s in range(nxt, -1, -1):
+        if not plan.stage_cumulative[s]:
+            first = s
+            break
+    out = []
+    for s in range(first, nxt + 1):
+        for c in plan.stage_gates[s]:
+            if outcomes[c] != 1:
+                out.append(c)
+    return [plan.criteria[c].id for c in sorted(out)]
+
+
+def build_assessment(plan: Plan, row: RowResult, issues: Sequence[RecordIssue],
+                     group_id: str | None) -> Assessment:
+    """Assemble the public :class:`Assessment` from an engine's :class:`RowResult`."""
+    ref = RulesetRef(id=plan.ruleset_id, version=plan.version,
+                     hash=plan.content_hash)
+    stages, classes = plan.stage_ids, plan.class_ids
+    outcomes = {
+        c.id: CriterionResult.model_construct(
+            outcome=_OUTCOME_OF[row.outcomes[c.index]], points=row.points[c.index],
+            max_points=c.max_points)
+        for c in plan.criteria
+    }
+    inputs = {f.id: decode_value(f.type, f.categories, row.values[f.index])
+              for f in plan.fields}
+    derived = {d.id: decode_value(d.type, (), row.values[d.index])
+               for d in plan.derived}
+    return Assessment.model_construct(
+        ruleset=ref,
+        group_id=group_id,
+        stage=stages[row.stage] if row.stage >= 0 else None,
+        stage_upper=stages[row.stage_upper] if row.stage_upper >= 0 else None,
+        class_=classes[row.class_] if row.class_ >= 0 else None,
+        class_upper=classes[row.class_upper] if row.class_upper >= 0 else None,
+        score=row.score,
+        score_upper=row.score_upper,
+        max_score=plan.max_score,
+        exit_ready=None if row.exit_ready < 0 else row.exit_ready == 1,
+        outcomes=outcomes,
+        blocking=blocking_criteria(plan, row.outcomes, row.stage),
+        derived=derived,
+        inputs=inputs,
+        issues=list(issues),
+    )

@@ -1,0 +1,205 @@
+"""The :class:`Scorer` facade: one ruleset, one record or a batch, one engine."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from kematangan.criteria.loader import load_ruleset
+from kematangan.criteria.model import Ruleset
+from kematangan.errors import InputError, RecordError
+from kematangan.scoring.batch import BatchResult
+from kematangan.scoring.inputs import encode_column, encode_record
+from kematangan.scoring.plan import Plan, compile_plan
+from kematangan.scoring.result import Assessment, RecordIssue, build_assessment
+from kematangan.scoring.single import SingleEngine
+from kematangan.scoring.vector import evaluate
+
+__all__ = ["CaseFailure", "Scorer", "run_cases"]
+
+Engine = Literal["numpy", "durable"]
+
+
+class Scorer:
+    """Score group records with one ruleset.
+
+    Parameters
+    ----------
+    ruleset
+        A :class:`Ruleset`, a path to a YAML file, or a bundled ruleset id.
+    engine
+        ``"numpy"`` (default) or ``"durable"`` (the durable-rules engine; the same
+        results, see the engines page).
+
+    Examples
+    --------
+    >>> scorer = Scorer("ppmk-ksm")
+    >>> a = scorer.score({"formed_participatory": True, "members": 12,
+    ...                   "members_voluntary": True, "meetings_last_3_months": 3,
+    ...                   "basic_rules_applied": 5})
+    >>> a.stage, a.class_, a.score
+    ('growth', 'perlu_pembinaan', 25.0)
+    >>> a.blocking[:2]
+    ['admin_books', 'business_plan_current']
+    """
+
+    def __init__(self, ruleset: Ruleset | str | os.PathLike[str],
+                 engine: Engine = "numpy") -> None:
+        self.ruleset: Ruleset = load_ruleset(ruleset)
+        self.plan: Plan = compile_plan(self.ruleset)
+        if engine not in ("numpy", "durable"):
+            raise ValueError(f"unknown engine {engine!r}; use 'numpy' or 'durable'")
+        self.engine: Engine = engine
+        self._single = SingleEngine(self.plan)
+        self._durable: Any = None
+        if engine == "durable":
+            from kematangan.scoring.durable import DurableEngine
+
+            self._durable = DurableEngine(self.plan)
+
+    def __repr__(self) -> str:
+        return (f"Scorer({self.ruleset.id!r} {self.ruleset.version}, "
+                f"engine={self.engine!r})")
+
+    def score(self, record: Mapping[str, Any], *, group_id: str | None = None
+              ) -> Assessment:
+        """Score one record (a mapping of field id to value).
+
+        Keys that are not fields of the ruleset are ignored, except the ruleset's
+        group id field, used as ``group_id`` unless one is passed.
+
+        Raises
+        ------
+        RecordError
+            When ``record`` is not a mapping.
+        """
+        if not isinstance(record, Mapping):
+            raise RecordError(f"a record must be a mapping of field to value, got "
+                              f"{type(record).__name__}",
+                              fix="pass a dict such as {'members': 12}")
+        values, issues = encode_record(self.plan, record, None)
+        row = (self._durable.run(values) if self._durable is not None
+               else self._single.run(values))
+        gid = group_id if group_id is not None else record.get(
+            self.plan.group_id_field)
+        return build_assessment(self.plan, row, issues,
+                                None if gid is None else str(gid))
+
+    def score_batch(self, records: Any, *, group_ids: Sequence[Any] | None = None
+                    ) -> BatchResult:
+        """Score many records at once, vectorized over columns.
+
+        ``records`` may be a list of dicts, a mapping of column name to a list or
+        numpy array, a pandas DataFrame or a pyarrow Table. Every record comes out,
+        in input order; unusable values are listed in ``BatchResult.issues``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> batch = Scorer("ppmk-ksm").score_batch(
+        ...     {"members": np.array([3, 9]), "formed_participatory": [True, None]})
+        >>> batch.outcome("participatory_formation").tolist()
+        ['met', 'unknown']
+        """
+        columns, n = _as_columns(records)
+        issues: list[RecordIssue] = []
+        values = np.full((len(self.plan.value_ids), n), np.nan)
+        for slot in self.plan.fields:
+            col = columns.get(slot.id)
+            if col is not None:
+                values[slot.index] = encode_column(slot, col, n, issues)
+        if self._durable is not None:
+            raw = self._durable.run_batch(values)
+        else:
+            raw = evaluate(self.plan, values)
+        gids = group_ids if group_ids is not None else columns.get(
+            self.plan.group_id_field)
+        gid_arr: npt.NDArray[np.object_] | None = None
+        if gids is not None:
+            gid_arr = np.array([None if g is None else str(g) for g in gids],
+                               dtype=object)
+            if len(gid_arr) != n:
+                raise InputError(f"{len(gid_arr)} group ids for {n} records",
+                                 fix="pass one group id per record")
+        issues.sort(key=lambda x: (x.row or 0, self.plan.value_index(x.field)))
+        return BatchResult(self.plan, raw, gid_arr, tuple(issues))
+
+
+def _as_columns(records: Any) -> tuple[dict[str, Any], int]:
+    """Normalise the accepted batch inputs to a mapping of columns and a length."""
+    mod = type(records).__module__
+    if mod.startswith("pandas"):
+        return {str(k): records[k].to_numpy() for k in records.columns}, len(records)
+    if mod.startswith("pyarrow"):
+        return ({name: records.column(name).to_numpy(zero_copy_only=False)
+                 for name in records.column_names}, records.num_rows)
+    if isinstance(records, Mapping):
+        lengths = {k: len(v) for k, v in records.items()}
+        if len(set(lengths.values())) > 1:
+            raise InputError("columns have different lengths: " + ", ".join(
+                f"{k}={v}" for k, v in lengths.items()),
+                fix="give every column one value per record")
+        return dict(records), next(iter(lengths.values()), 0)
+    if isinstance(records, Iterable) and not isinstance(records, str | bytes):
+        rows = list(records)
+        for i, r in enumerate(rows):
+            if not isinstance(r, Mapping):
+                raise RecordError(f"a record must be a mapping, got "
+                                  f"{type(r).__name__}", row=i,
+                                  fix="pass a list of dicts")
+        keys: dict[str, None] = {}
+        for r in rows:
+            keys.update(dict.fromkeys(r))
+        return {k: [r.get(k) for r in rows] for k in keys}, len(rows)
+    raise InputError(f"cannot score {type(records).__name__}",
+                     fix="pass a list of dicts, a mapping of columns, a pandas "
+                     "DataFrame or a pyarrow Table")
+
+
+@dataclass(frozen=True)
+class CaseFailure:
+    """An embedded test case whose result differs from what it expects."""
+
+    case: str
+    mismatches: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.case}: " + "; ".join(self.mismatches)
+
+
+def run_cases(scorer: Scorer) -> list[CaseFailure]:
+    """Run a ruleset's embedded test cases; return the failures (empty = all pass).
+
+    Examples
+    --------
+    >>> run_cases(Scorer("ppmk-ksm"))
+    []
+    """
+    failures = []
+    for case in scorer.ruleset.tests:
+        a = scorer.score(case.record)
+        e = case.expect
+        given = e.model_fields_set
+        bad: list[str] = []
+
+        def check(name: str, got: Any, want: Any) -> None:
+            if got != want:
+                bad.append(f"{name}: expected {want!r}, got {got!r}")
+
+        for name in ("stage", "stage_upper", "score", "exit_ready"):
+            if name in given:
+                check(name, getattr(a, name), getattr(e, name))
+        if "class_" in given:
+            check("class", a.class_, e.class_)
+        for cid, want in e.outcomes.items():
+            check(f"outcomes.{cid}", a.outcomes[cid].outcome.value, want)
+        if "problems" in given:
+            check("problems", sorted({i.field for i in a.issues}), sorted(e.problems))
+        if bad:
+            failures.append(CaseFailure(case.name, bad))
+    return failures

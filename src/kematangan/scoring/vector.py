@@ -1,0 +1,254 @@
+"""The numpy engine: evaluates a plan over whole columns, with no loop per record.
+
+Values are float64 arrays with NaN for missing; a condition gives 1.0 (met), 0.0
+(not met) or NaN (unknown) per record, combined with three-valued (Kleene) logic.
+Loops run over criteria and stages only.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from kematangan.criteria import expr as ex
+from kematangan.scoring.plan import AtLeastOf, CritRef, Plan
+
+__all__ = ["VectorResult", "evaluate"]
+
+F64 = npt.NDArray[np.float64]
+Val = F64 | float
+
+_CMP: dict[str, Callable[[Val, Val], npt.NDArray[np.bool_] | bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "==": operator.eq, "!=": operator.ne,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class VectorResult:
+    """Per-record arrays; criteria-major matrices are ``[criteria, records]``."""
+
+    outcomes: npt.NDArray[np.int8]
+    points: F64
+    score: F64
+    score_upper: F64
+    stage: npt.NDArray[np.int16]
+    stage_upper: npt.NDArray[np.int16]
+    class_: npt.NDArray[np.int16]
+    class_upper: npt.NDArray[np.int16]
+    exit_ready: npt.NDArray[np.int8]
+    values: F64
+
+
+def _isnan(x: Val) -> npt.NDArray[np.bool_] | bool:
+    return np.isnan(x)
+
+
+def kleene_and(items: list[Val]) -> Val:
+    """Three-valued AND: false wins, then unknown, then true."""
+    any_false: npt.NDArray[np.bool_] | bool = False
+    all_true: npt.NDArray[np.bool_] | bool = True
+    for x in items:
+        any_false = any_false | (x == 0.0)
+        all_true = all_true & (x == 1.0)
+    return np.where(any_false, 0.0, np.where(all_true, 1.0, np.nan))
+
+
+def kleene_or(items: list[Val]) -> Val:
+    """Three-valued OR: true wins, then unknown, then false."""
+    any_true: npt.NDArray[np.bool_] | bool = False
+    all_false: npt.NDArray[np.bool_] | bool = True
+    for x in items:
+        any_true = any_true | (x == 1.0)
+        all_false = all_false & (x == 0.0)
+    return np.where(any_true, 1.0, np.where(all_false, 0.0, np.nan))
+
+
+class _Evaluator:
+    def __init__(self, values: F64, tri: F64, plan: Plan) -> None:
+        self.values = values
+        self.tri = tri
+        self.slot = {name: i for i, name in enumerate(plan.value_ids)}
+        self.crit = {c.id: c.index for c in plan.criteria}
+
+    def ev(self, n: ex.Node) -> Val:
+        if isinstance(n, ex.Num):
+            return n.value
+        if isinstance(n, ex.Name):
+            return self.values[self.slot[n.id]]
+        if isinstance(n, CritRef):
+            return self.tri[self.crit[n.id]]
+        if isinstance(n, ex.Cmp):
+            a, b = self.ev(n.left), self.ev(n.right)
+            res = _CMP[n.op](a, b)
+            return np.where(_isnan(a) | _isnan(b), np.nan, res)
+        if isinstance(n, ex.And):
+            return kleene_and([self.ev(i) for i in n.items])
+        if isinstance(n, ex.Or):
+            return kleene_or([self.ev(i) for i in n.items])
+        if isinstance(n, ex.Not):
+            return 1.0 - self.ev(n.operand)
+        if isinstance(n, ex.Neg):
+            return -self.ev(n.operand)
+        if isinstance(n, ex.Bin):
+            a, b = self.ev(n.left), self.ev(n.right)
+            if n.op == "+":
+                return a + b
+            if n.op == "-":
+                return a - b
+            if n.op == "*":
+                return a * b
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(b == 0.0, np.nan, np.divide(a, np.where(b == 0.0, 1.0,
+                                                                        b)))
+        if isinstance(n, ex.In):
+            a = self.ev(n.operand)
+            opts = [o.value for o in n.options if isinstance(o, ex.Num)]
+            hit = np.isin(a, opts)
+            res = np.where(hit, 0.0, 1.0) if n.negate else hit.astype(np.float64)
+            return np.where(_isnan(a), np.nan, res)
+        if isinstance(n, AtLeastOf):
+            rows = [self.tri[self.crit[i]] for i in n.ids]
+            met = np.sum([r == 1.0 for r in rows], axis=0)
+            unknown = np.sum([np.isnan(r) for r in rows], axis=0)
+            return np.where(met >= n.k, 1.0, np.where(met + unknown < n.k, 0.0,
+                                                      np.nan))
+        if isinstance(n, ex.Call):
+            args = [self.ev(a) for a in n.args]
+            if n.fn == "missing":
+                return _isnan(args[0]) * 1.0
+            if n.fn == "known":
+                return (~np.isnan(args[0])) * 1.0
+            if n.fn == "coalesce":
+                return np.where(_isnan(args[0]), args[1], args[0])
+            if n.fn == "abs":
+                return np.abs(args[0])
+            if n.fn == "min":
+                out = args[0]
+                for a in args[1:]:
+                    out = np.minimum(out, a)
+                return out
+            if n.fn == "max":
+                out = args[0]
+                for a in args[1:]:
+                    out = np.maximum(out, a)
+                return out
+        raise AssertionError(f"unhandled node {n!r}")
+
+
+def evaluate(plan: Plan, values: F64) -> VectorResult:
+    """Score every record; ``values`` is ``[len(plan.value_ids), n]``, fields filled.
+
+    Derived rows are filled in place.
+    """
+    n = values.shape[1]
+    n_crit = len(plan.criteria)
+    tri = np.empty((n_crit, n), dtype=np.float64)
+    points = np.zeros((n_crit, n), dtype=np.float64)
+    ev = _Evaluator(values, tri, plan)
+    with np.errstate(invalid="ignore", over="ignore"):
+        for d in plan.derived:
+            values[d.index] = ev.ev(d.node)
+        for ci in plan.order:
+            _criterion(plan, ci, ev, tri, points)
+    outcomes = np.where(np.isnan(tri), -1, tri).astype(np.int8)
+    score = np.zeros(n)
+    upper = np.zeros(n)
+    for ci in sorted(range(n_crit), key=lambda i: plan.criteria[i].id):
+        step = plan.criteria[ci]
+        score += points[ci]
+        upper += np.where(np.isnan(tri[ci]), step.max_points, points[ci])
+
+    stage = np.full(n, -1, dtype=np.int16)
+    stage_up = np.full(n, -1, dtype=np.int16)
+    reached_prev: Val = 1.0
+    reached_by_stage: list[Val] = []
+    for s in range(len(plan.stage_ids)):
+        parts: list[Val] = [tri[c] for c in plan.stage_gates[s]]
+        need = plan.stage_min_points[s]
+        if need is not None:
+            own = np.zeros(n)
+            own_up = np.zeros(n)
+            for c in sorted(plan.stage_members[s], key=lambda i: plan.criteria[i].id):
+                own += points[c]
+                own_up += np.where(np.isnan(tri[c]), plan.criteria[c].max_points,
+                                   points[c])
+            parts.append(np.where(own >= need, 1.0, np.where(own_up < need, 0.0,
+                                                             np.nan)))
+        if plan.stage_cumulative[s]:
+            parts.append(reached_prev)
+        reached = kleene_and(parts)
+        reached_by_stage.append(reached)
+        stage = np.where(reached == 1.0, s, stage).astype(np.int16)
+        stage_up = np.where(reached != 0.0, s, stage_up).astype(np.int16)
+        reached_prev = reached
+
+    klass = _class_index(plan, score, tri, definite=True)
+    klass_up = _class_index(plan, upper, tri, definite=False)
+
+    if plan.exit_stage >= 0:
+        ex_tri = kleene_and([reached_by_stage[plan.exit_stage],
+                             *[tri[c] for c in plan.exit_requires]])
+        exit_ready = np.where(np.isnan(ex_tri), -1, ex_tri).astype(np.int8)
+        exit_ready = np.broadcast_to(exit_ready, (n,)).copy()
+    else:
+        exit_ready = np.full(n, -1, dtype=np.int8)
+    return VectorResult(outcomes, points, score, upper, stage, stage_up, klass,
+                        klass_up, exit_ready, values)
+
+
+def _criterion(plan: Plan, ci: int, ev: _Evaluator, tri: F64, points: F64) -> None:
+    step = plan.criteria[ci]
+    n = tri.shape[1]
+    if step.kind == "condition":
+        assert step.node is not None
+        t = np.broadcast_to(ev.ev(step.node), (n,))
+        pts = np.where(t == 1.0, step.points, 0.0)
+    else:
+        assert step.value is not None
+        v = np.broadcast_to(ev.ev(step.value), (n,))
+        known = ~np.isnan(v)
+        if step.kind == "bands":
+            pts = np.zeros(n)
+            for lo, hi, lo_in, hi_in, p in step.bands:
+                above = v >= lo if lo_in else v > lo
+                below = v <= hi if hi_in else v < hi
+                pts = np.where(above & below, p, pts)
+            t = np.where(known, (pts == step.max_points) * 1.0, np.nan)
+        else:
+            t = np.where(known, (v >= step.met_at) * 1.0, np.nan)
+            pts = np.where(known, v, 0.0)
+    if step.missing != "unknown":
+        unknown = np.isnan(t)
+        if step.missing == "met":
+            t = np.where(unknown, 1.0, t)
+            pts = np.where(unknown, step.max_points, pts)
+        else:
+            t = np.where(unknown, 0.0, t)
+            pts = np.where(unknown, 0.0, pts)
+    tri[ci] = t
+    points[ci] = pts
+
+
+def _class_index(plan: Plan, score: F64, tri: F64, definite: bool
+                 ) -> npt.NDArray[np.int16]:
+    n = len(score)
+    raw = np.full(n, -1, dtype=np.int16)
+    for k, (lo, hi, lo_in, hi_in) in enumerate(plan.class_bounds):
+        above = score >= lo if lo_in else score > lo
+        below = score <= hi if hi_in else score < hi
+        raw = np.where(above & below, k, raw).astype(np.int16)
+    out = np.full(n, -1, dtype=np.int16)
+    for k, req in enumerate(plan.class_requires):
+        if req:
+            rows = [tri[c] for c in req]
+            ok = np.all([r == 1.0 for r in rows], axis=0) if definite else np.all(
+                [r != 0.0 for r in rows], axis=0)
+        else:
+            ok = np.ones(n, dtype=bool)
+        out = np.where((k <= raw) & ok, k, out).astype(np.int16)
+    return out
