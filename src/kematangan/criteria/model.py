@@ -19,7 +19,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     StringConstraints,
     model_validator,
 )
@@ -482,21 +481,19 @@ class Ruleset(_Strict):
     exit: ExitRule | None = None
     tests: list[Case] = Field(default_factory=list)
 
-    _hash: str | None = PrivateAttr(default=None)
-
     @property
     def content_hash(self) -> str:
         """SHA-256 of the ruleset's canonical JSON, leaving out its embedded tests.
 
         Any change that can change a result or its explanation (a threshold, a
-        label, advice) changes the hash; adding a test case does not.
+        label, advice) changes the hash; adding a test case does not. It is
+        computed on each call, so a copy made with ``model_copy(update=...)`` gets
+        its own hash.
         """
-        if self._hash is None:
-            data = self.model_dump(mode="json", by_alias=True, exclude={"tests"})
-            canonical = json.dumps(data, sort_keys=True, separators=(",", ":"),
-                                   ensure_ascii=False)
-            self._hash = hashlib.sha256(canonical.encode()).hexdigest()
-        return self._hash
+        data = self.model_dump(mode="json", by_alias=True, exclude={"tests"})
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"),
+                               ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
     def field(self, field_id: str) -> FieldSpec:
         """The field with id ``field_id`` (``KeyError`` if there is none)."""

@@ -59,12 +59,20 @@ Limitations
 Comparisons are always *field op literal*. durable can compare two fields of a fact
 or do arithmetic (``m.x > m.y + 1``), but 2.0.28 crashes the process (segfault)
 when one of those fields is absent or null, so the adapter does not offer it:
-compute such values before scoring. Also found in 2.0.28: at most 1024 live
-sessions per ruleset, after which the session table is corrupt (deleting the
-failed sid segfaults); at most about 15 ``$and``/``$or`` per durable rule (error
-113), which is why conditions are compiled to disjunctive normal form, one durable
-rule per conjunction; at most 252 attributes per fact; attribute names are matched
-by a 32-bit hash, checked here for collisions.
+compute such values before scoring. Other defects of 2.0.28 worked around here:
+
+* deleting a session whose facts never started an action frees uninitialised
+  pointers (a segfault or ``free(): invalid pointer`` once the heap has been
+  used), so every ruleset has a catch-all rule and every record fires it;
+* at most 1024 live sessions per ruleset (about 1 MB each for 40 rules); the
+  1025th raises ``MemoryError`` and leaves a half-made session whose deletion
+  crashes, so sessions are deleted as soon as a record is done;
+* at most about 15 ``$and``/``$or`` per durable rule (error 113), and an ``$or``
+  fires once per true branch, so conditions are compiled to disjunctive normal
+  form, one durable rule per distinct conjunction;
+* at most 252 attributes per fact, and attribute names are matched by a 32-bit
+  FNV-1 hash, so only the fields the rules read are sent and their hashes are
+  checked for collisions.
 
 Examples
 --------
@@ -151,9 +159,9 @@ _EPOCH_DATE: Final = datetime.date(1970, 1, 1)
 _EPOCH: Final = datetime.datetime(1970, 1, 1)
 _US_PER_S: Final = 1_000_000
 
-# Result codes of durable_rules_engine.assert_fact / retract_fact (rules.h).
+# Result code of durable_rules_engine.assert_fact / retract_fact (rules.h); 1 is
+# "not handled" (MessageNotHandledException in durable.engine).
 _RULES_OK: Final = 0
-_NOT_HANDLED: Final = 1
 # Error codes worth a sentence (rules.h of durable-rules 2.0.28).
 _CODES: Final[dict[int, str]] = {
     106: "too many rules in the ruleset",
@@ -665,21 +673,30 @@ class DurableHost:
         self._negatives = negatives
         self._reuse = reuse_session
 
-        # durable rule name -> (rule index, polarity)
-        self._targets: dict[str, tuple[int, bool]] = {}
-        blocks: list[str] = []
-        fields: set[str] = set()
+        # One durable rule per distinct conjunction; its name ("c0", "c1", ...) maps
+        # to every (rule index, polarity) that the conjunction makes decided.
+        # "c0" is the empty conjunction: it matches every record fact, so every
+        # session starts at least one action before it is deleted (see _start).
         marker = f'{{"$ex":{{"{_MARKER}":1}}}}'
+        keys: dict[_Term, str] = {frozenset(): "c0"}
+        targets: dict[str, set[tuple[int, bool]]] = {"c0": set()}
+        blocks = [f'"c0":{{"all":[{{"m":{{"$and":[{marker}]}}}}]}}']
+        fields: set[str] = set()
         for index, (name, cond) in enumerate(rules):
             for positive in (True, False) if negatives else (True,):
-                dnf = _dnf(cond, positive, max_terms, name)
-                ordered = sorted(sorted(term) for term in dnf)
-                for number, term in enumerate(ordered):
-                    key = f"{'t' if positive else 'f'}{index}_{number}"
-                    self._targets[key] = (index, positive)
-                    fields.update(field for _, field, _ in term)
-                    tests = ",".join([marker, *map(_leaf_json, term)])
-                    blocks.append(f'"{key}":{{"all":[{{"m":{{"$and":[{tests}]}}}}]}}')
+                for term in sorted(_dnf(cond, positive, max_terms, name), key=sorted):
+                    key = keys.get(term)
+                    if key is None:
+                        key = keys[term] = f"c{len(keys)}"
+                        fields.update(field for _, field, _ in term)
+                        tests = ",".join([marker, *map(_leaf_json, sorted(term))])
+                        blocks.append(
+                            f'"{key}":{{"all":[{{"m":{{"$and":[{tests}]}}}}]}}'
+                        )
+                    targets.setdefault(key, set()).add((index, positive))
+        self._targets: dict[str, frozenset[tuple[int, bool]]] = {
+            key: frozenset(value) for key, value in targets.items()
+        }
         if len(blocks) > _MAX_DURABLE_RULES:
             raise EngineError(
                 BACKEND,
@@ -710,7 +727,7 @@ class DurableHost:
         self._finalizer: _Finalizer | None = None
 
         self._engine = _load_engine()
-        if blocks:
+        if rules:
             with _LOCK:
                 try:
                     self._handle = self._engine.create_ruleset(
@@ -868,32 +885,37 @@ class DurableHost:
         engine = self._engine
         sid = f"s{next(self._serial)}"
         self._last_sid = sid
+        started: tuple[str, str] | None = None
         try:
             code, state = engine.assert_fact(handle, self._fact(sid, parts, None))
-            return self._drain(handle, code, state)
+            started = self._start(handle, code, state)
+            return self._drain(handle, state, started[1])
         except MemoryError as exc:
-            # A session that failed to be created must not be deleted (segfault).
-            self._closed = True
+            self._closed = True  # durable's session table is full: unusable
             raise _wrap(exc, "assert fact") from exc
         except engine.error as exc:
             raise _wrap(exc, "assert fact") from exc
         finally:
-            if not self._closed:
+            if started is not None:
                 self._delete_state(handle, sid)
 
     def _run_reused(self, handle: int, parts: list[str]) -> set[tuple[int, bool]]:
         engine = self._engine
-        if self._session is None:
-            self._session = f"s{next(self._serial)}"
-            self._live.append(self._session)
         sid = self._session
+        if sid is None:
+            sid = f"s{next(self._serial)}"
         self._last_sid = sid
         ok = False
         try:
             code, state = engine.assert_fact(handle, self._fact(sid, parts, "r"))
-            hits = self._drain(handle, code, state)
+            started = self._start(handle, code, state)
+            if self._session is None:
+                self._session = sid
+                self._live.append(sid)
+            hits = self._drain(handle, state, started[1])
             code, state = engine.retract_fact(handle, f'{{"sid":"{sid}","id":"r"}}')
-            if self._drain(handle, code, state):
+            if code == _RULES_OK and engine.start_action_for_state(handle, state):
+                engine.abandon_action(handle, state)
                 raise EngineError(BACKEND, "retracting a record fired a rule")
             ok = True
             return hits
@@ -901,36 +923,45 @@ class DurableHost:
             self._closed = True
             raise _wrap(exc, "assert fact") from exc
         except engine.error as exc:
-            raise _wrap(exc, "assert fact") from exc
+            raise _wrap(exc, "assert or retract fact") from exc
         finally:
-            if not ok and not self._closed:
-                self._delete_state(handle, sid)
-                self._live.remove(sid)
+            if not ok and not self._closed and self._session is not None:
                 self._session = None
+                self._live.remove(sid)
+                self._delete_state(handle, sid)
 
-    def _drain(self, handle: int, code: int, state: int) -> set[tuple[int, bool]]:
-        hits: set[tuple[int, bool]] = set()
-        if code == _NOT_HANDLED:
-            return hits
+    def _start(self, handle: int, code: int, state: int) -> tuple[str, str]:
+        """Start the first action of a session that has just received a fact.
+
+        durable 2.0.28 leaves a session's action context uninitialised until its
+        first action starts, and deleting such a session frees garbage pointers.
+        The catch-all rule "c0" guarantees that every record fact is handled and
+        starts an action; if that ever fails the session is left alive (leaked)
+        rather than deleted.
+        """
         if code != _RULES_OK:
-            raise EngineError(BACKEND, f"unexpected result code {code}")
+            raise EngineError(BACKEND, f"fact not handled (result code {code})")
+        started = self._engine.start_action_for_state(handle, state)
+        if started is None:
+            raise EngineError(BACKEND, "no action started for a record fact")
+        return started
+
+    def _drain(self, handle: int, state: int, message: str) -> set[tuple[int, bool]]:
+        """Run the session's actions, from the started one, and return targets."""
         engine = self._engine
-        started = engine.start_action_for_state(handle, state)
-        message = started[1] if started is not None else None
+        hits: set[tuple[int, bool]] = set()
+        next_message: str | None = message
         try:
-            while message is not None:
-                # Messages look like {"t0_0":{"m":{...}}}; rule names need no escape.
-                if message.startswith('{"'):
-                    key = message[2 : message.index('"', 2)]
+            while next_message is not None:
+                # Messages look like {"c0":{"m":{...}}}; rule names need no escape.
+                if next_message.startswith('{"'):
+                    key = next_message[2 : next_message.index('"', 2)]
                 else:
-                    key = next(iter(json.loads(message)))
-                hits.add(self._targets[key])
-                message = engine.complete_and_start_action(handle, state)
+                    key = next(iter(json.loads(next_message)))
+                hits.update(self._targets[key])
+                next_message = engine.complete_and_start_action(handle, state)
         except BaseException:
-            try:
-                engine.abandon_action(handle, state)
-            except engine.error:
-                pass
+            engine.abandon_action(handle, state)
             raise
         return hits
 

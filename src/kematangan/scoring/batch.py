@@ -179,7 +179,10 @@ class BatchResult:
             import pandas as pd
         except ImportError as err:  # pragma: no cover - depends on environment
             raise ImportError("to_pandas() needs pandas: pip install pandas") from err
-        return pd.DataFrame(self.columns())
+        # Keep object columns as objects so a missing stage stays None, not NaN.
+        return pd.DataFrame({
+            name: pd.Series(col, dtype=object if col.dtype == object else col.dtype)
+            for name, col in self.columns().items()})
 
     def summary(self) -> dict[str, Any]:
         """Counts per stage and class, exit-ready groups and records with issues."""

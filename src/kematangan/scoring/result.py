@@ -101,7 +101,7 @@ class Assessment(_Frozen):
     outcomes: dict[str, CriterionResult]
     blocking: list[str] = Field(
         description="Criteria that keep the group from its next stage (not met or "
-        "unknown), in ruleset order.")
+        "unknown), by stage, then id.")
     derived: dict[str, Any]
     inputs: dict[str, Any] = Field(description="The values used; invalid ones are "
                                    "null here and listed in issues.")
@@ -172,7 +172,9 @@ def blocking_criteria(plan: Plan, outcomes: Sequence[int], stage: int) -> list[s
         for c in plan.stage_gates[s]:
             if outcomes[c] != 1:
                 out.append(c)
-    return [plan.criteria[c].id for c in sorted(out)]
+    # Ordered by stage, then id: independent of the order criteria are listed in.
+    return [c.id for c in sorted((plan.criteria[i] for i in out),
+                                 key=lambda c: (c.stage, c.id))]
 
 
 def build_assessment(plan: Plan, row: RowResult, issues: Sequence[RecordIssue],

@@ -1,0 +1,160 @@
+"""Properties every bundled ruleset must keep, on generated records."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kematangan import Assessment, Ruleset, Scorer, list_rulesets
+from tests.strategies import records, valid_value
+
+NAMES = [r.id for r in list_rulesets()]
+SCORERS = {name: Scorer(name) for name in NAMES}
+
+
+def comparable(a: Assessment) -> dict[str, Any]:
+    """An assessment without what legitimately differs between equal results."""
+    d = a.model_dump(mode="json")
+    d["issues"] = [{**i, "row": None} for i in d["issues"]]
+    d["ruleset"].pop("hash")
+    return d
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_batch_equals_per_record_scoring(name: str) -> None:
+    scorer = SCORERS[name]
+
+    @given(st.lists(records(scorer.ruleset), min_size=1, max_size=8))
+    def check(rows: list[dict[str, Any]]) -> None:
+        batch = scorer.score_batch(rows)
+        for i, row in enumerate(rows):
+            assert comparable(batch.assessment(i)) == comparable(scorer.score(row))
+
+    check()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_shuffling_rows_changes_nothing(name: str) -> None:
+    scorer = SCORERS[name]
+
+    @given(st.lists(records(scorer.ruleset), min_size=2, max_size=8), st.randoms())
+    def check(rows: list[dict[str, Any]], rnd: random.Random) -> None:
+        order = list(range(len(rows)))
+        rnd.shuffle(order)
+        a = scorer.score_batch(rows)
+        b = scorer.score_batch([rows[i] for i in order])
+        for new, old in enumerate(order):
+            assert comparable(b.assessment(new)) == comparable(a.assessment(old))
+
+    check()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_shuffling_criteria_changes_nothing(name: str) -> None:
+    scorer = SCORERS[name]
+    rs = scorer.ruleset
+    shuffled = list(rs.criteria)
+    random.Random(7).shuffle(shuffled)
+    other = Scorer(rs.model_copy(update={"criteria": shuffled}))
+
+    @given(records(rs))
+    def check(row: dict[str, Any]) -> None:
+        a, b = comparable(scorer.score(row)), comparable(other.score(row))
+        assert a == b
+
+    check()
+
+
+def monotone_fields(rs: Ruleset) -> list[str]:
+    """Actionable fields whose every use is a condition monotone in their
+    'better' direction (so improving them can never hurt)."""
+    import kematangan.criteria.expr as ex
+
+    read_elsewhere: set[str] = set()
+    for d in rs.derived:
+        read_elsewhere |= ex.names(ex.parse(d.expr))
+    for c in rs.criteria:
+        if c.expr is not None:
+            read_elsewhere |= ex.names(ex.parse(c.expr))
+        if c.range is not None or c.in_set is not None:
+            read_elsewhere.add(c.field_ref or "")
+        if c.threshold is not None and c.threshold.op in ("==", "!="):
+            read_elsewhere.add(c.threshold.field)
+    out = []
+    for f in rs.fields:
+        if not f.actionable or f.better == "none" or f.id in read_elsewhere:
+            continue
+        if f.type not in ("number", "integer", "boolean"):
+            continue
+        out.append(f.id)
+    return out
+
+
+def test_threshold_direction_matches_field_direction() -> None:
+    bad = []
+    for name in NAMES:
+        rs = SCORERS[name].ruleset
+        for c in rs.criteria:
+            if c.threshold is None:
+                continue
+            f = next((x for x in rs.fields if x.id == c.threshold.field), None)
+            if f is None or f.better == "none" or c.threshold.op in ("==", "!="):
+                continue
+            up = c.threshold.op in (">", ">=")
+            if up != (f.better == "higher"):
+                bad.append(f"{name}: {c.id} uses {c.threshold.op} on {f.id} "
+                           f"(better: {f.better})")
+    assert bad == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_improving_an_actionable_field_never_lowers_score_or_stage(name: str) -> None:
+    scorer = SCORERS[name]
+    rs = scorer.ruleset
+    fields = monotone_fields(rs)
+    if not fields:
+        pytest.skip(f"{name} has no field that is monotone by construction")
+
+    @given(records(rs), st.sampled_from(fields), st.data())
+    def check(row: dict[str, Any], field_id: str, data: st.DataObject) -> None:
+        f = rs.field(field_id)
+        old = row.get(field_id)
+        new = data.draw(valid_value(rs, f))
+        if old is None:
+            return
+        if f.type == "boolean":
+            better = new >= old if f.better == "higher" else new <= old
+        else:
+            better = new >= old if f.better == "higher" else new <= old
+        if not better:
+            return
+        before, after = scorer.score(row), scorer.score({**row, field_id: new})
+        stages = [None, *[s.id for s in rs.stages]]
+        assert after.score >= before.score
+        assert stages.index(after.stage) >= stages.index(before.stage)
+        assert stages.index(after.stage_upper) >= stages.index(before.stage_upper)
+
+    check()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_assessment_json_round_trips(name: str) -> None:
+    scorer = SCORERS[name]
+
+    @given(records(scorer.ruleset))
+    def check(row: dict[str, Any]) -> None:
+        a = scorer.score(row)
+        assert Assessment.model_validate_json(a.model_dump_json()) == a
+
+    check()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_ruleset_json_round_trips(name: str) -> None:
+    rs = SCORERS[name].ruleset
+    again = Ruleset.model_validate(rs.model_dump(mode="json", by_alias=True))
+    assert again == rs and again.content_hash == rs.content_hash
