@@ -72,9 +72,14 @@ def encode_value(slot: FieldSlot, raw: Any) -> tuple[float, str | None, str | No
     >>> encode_value(members, -3)[1]
     'value -3 is below the minimum 0'
     """
+    t = slot.type
+    if type(raw) is int and t in ("number", "integer"):
+        # The common case, checked first: a plain int within bounds.
+        if (slot.min is None or raw >= slot.min) and (slot.max is None
+                                                      or raw <= slot.max):
+            return float(raw), None, None
     if is_missing(raw):
         return NAN, None, None
-    t = slot.type
     if t in ("number", "integer"):
         if isinstance(raw, bool | np.bool_) or not isinstance(
             raw, int | float | np.integer | np.floating | decimal.Decimal

@@ -131,6 +131,7 @@ class Plan:
     derived: tuple[DerivedStep, ...]
     criteria: tuple[CriterionStep, ...]
     order: tuple[int, ...]
+    """Criterion indexes in evaluation order (a criterion after those it combines)."""
     stage_ids: tuple[str, ...]
     stage_cumulative: tuple[bool, ...]
     stage_min_points: tuple[float | None, ...]
@@ -143,7 +144,11 @@ class Plan:
     exit_requires: tuple[int, ...]
     max_score: float
     group_id_field: str
+    """Points are summed in ``sum_order`` (criterion-id order) by every engine, so
+    float sums agree exactly and do not depend on how criteria are listed."""
     value_ids: tuple[str, ...] = field(default=())
+    sum_order: tuple[int, ...] = field(default=())
+    stage_sum_order: tuple[tuple[int, ...], ...] = field(default=())
 
     @property
     def criterion_ids(self) -> tuple[str, ...]:
@@ -216,6 +221,9 @@ def compile_plan(ruleset: Ruleset) -> Plan:
         max_score=float(sum(s.max_points for s in steps)),
         group_id_field=ruleset.group_id.field,
         value_ids=tuple(value_ids),
+        sum_order=tuple(sorted(range(len(steps)), key=lambda i: steps[i].id)),
+        stage_sum_order=tuple(tuple(sorted(m, key=lambda i: steps[i].id))
+                              for m in stage_members),
     )
 
 

@@ -177,16 +177,35 @@ def blocking_criteria(plan: Plan, outcomes: Sequence[int], stage: int) -> list[s
                                  key=lambda c: (c.stage, c.id))]
 
 
+_CACHE_LIMIT = 50_000
+_criterion_results: dict[tuple[str, int, int, float], CriterionResult] = {}
+
+
+def _criterion_result(plan: Plan, index: int, outcome: int, points: float
+                      ) -> CriterionResult:
+    # Results are frozen, and a criterion has few distinct (outcome, points)
+    # pairs, so equal ones are shared: building models dominated per-record time.
+    key = (plan.content_hash, index, outcome, points)
+    found = _criterion_results.get(key)
+    if found is None:
+        if len(_criterion_results) >= _CACHE_LIMIT:
+            _criterion_results.clear()
+        found = CriterionResult.model_construct(
+            outcome=_OUTCOME_OF[outcome], points=points,
+            max_points=plan.criteria[index].max_points)
+        _criterion_results[key] = found
+    return found
+
+
 def build_assessment(plan: Plan, row: RowResult, issues: Sequence[RecordIssue],
                      group_id: str | None) -> Assessment:
     """Assemble the public :class:`Assessment` from an engine's :class:`RowResult`."""
-    ref = RulesetRef(id=plan.ruleset_id, version=plan.version,
-                     hash=plan.content_hash)
+    ref = RulesetRef.model_construct(id=plan.ruleset_id, version=plan.version,
+                                     hash=plan.content_hash)
     stages, classes = plan.stage_ids, plan.class_ids
     outcomes = {
-        c.id: CriterionResult.model_construct(
-            outcome=_OUTCOME_OF[row.outcomes[c.index]], points=row.points[c.index],
-            max_points=c.max_points)
+        c.id: _criterion_result(plan, c.index, row.outcomes[c.index],
+                                row.points[c.index])
         for c in plan.criteria
     }
     inputs = {f.id: decode_value(f.type, f.categories, row.values[f.index])

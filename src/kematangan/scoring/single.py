@@ -174,10 +174,6 @@ class SingleEngine:
             node = step.node if step.kind == "condition" else step.value
             assert node is not None
             self._steps.append((ci, _compile(node, slot, crit)))
-        ids = [c.id for c in plan.criteria]
-        self._sum_order = sorted(range(len(ids)), key=lambda i: ids[i])
-        self._stage_members = [sorted(m, key=lambda i: ids[i])
-                               for m in plan.stage_members]
 
     def run(self, field_values: Sequence[float]) -> RowResult:
         """Score one record given its encoded field values (plan order)."""
@@ -211,7 +207,7 @@ class SingleEngine:
             pts[ci] = p
         score = 0.0
         upper = 0.0
-        for ci in self._sum_order:
+        for ci in plan.sum_order:
             score += pts[ci]
             upper += plan.criteria[ci].max_points if t[ci] != t[ci] else pts[ci]
         stage = stage_up = -1
@@ -222,7 +218,7 @@ class SingleEngine:
             need = plan.stage_min_points[s]
             if need is not None:
                 own = own_up = 0.0
-                for c in self._stage_members[s]:
+                for c in plan.stage_sum_order[s]:
                     own += pts[c]
                     own_up += plan.criteria[c].max_points if t[c] != t[c] else pts[c]
                 parts.append(1.0 if own >= need else 0.0 if own_up < need else NAN)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -28,12 +29,22 @@ _CMP: dict[str, Callable[[Val, Val], npt.NDArray[np.bool_] | bool]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class VectorResult:
-    """Per-record arrays; criteria-major matrices are ``[criteria, records]``."""
+CHUNK = 32_768
+"""Records evaluated at a time: temporaries stay small and their memory is reused,
+so time goes into arithmetic rather than into mapping fresh pages."""
 
+
+@dataclass(frozen=True)
+class VectorResult:
+    """Per-record arrays; criteria-major matrices are ``[criteria, records]``.
+
+    ``points`` is built on first use from the outcomes (a met condition gives its
+    points) and, for ``bands`` and ``score`` criteria, their stored points.
+    """
+
+    plan: Plan
     outcomes: npt.NDArray[np.int8]
-    points: F64
+    varying_points: dict[int, F64]
     score: F64
     score_upper: F64
     stage: npt.NDArray[np.int16]
@@ -42,6 +53,19 @@ class VectorResult:
     class_upper: npt.NDArray[np.int16]
     exit_ready: npt.NDArray[np.int8]
     values: F64
+
+    @cached_property
+    def points(self) -> F64:
+        """Points per criterion and record, ``[criteria, records]``."""
+        out = np.zeros(self.outcomes.shape, dtype=np.float64)
+        for step in self.plan.criteria:
+            pts = self.varying_points.get(step.index)
+            if pts is not None:
+                out[step.index] = pts
+            else:
+                out[step.index] = np.where(self.outcomes[step.index] == 1,
+                                           step.points, 0.0)
+        return out
 
 
 def _isnan(x: Val) -> npt.NDArray[np.bool_] | bool:
@@ -143,37 +167,76 @@ class _Evaluator:
 def evaluate(plan: Plan, values: F64) -> VectorResult:
     """Score every record; ``values`` is ``[len(plan.value_ids), n]``, fields filled.
 
-    Derived rows are filled in place.
+    Derived rows are filled in place. Records are processed :data:`CHUNK` at a time.
     """
     n = values.shape[1]
     n_crit = len(plan.criteria)
-    tri = np.empty((n_crit, n), dtype=np.float64)
-    points = np.zeros((n_crit, n), dtype=np.float64)
+    outcomes = np.empty((n_crit, n), dtype=np.int8)
+    varying = {c.index: np.empty(n) for c in plan.criteria if c.kind != "condition"}
+    score, upper = np.empty(n), np.empty(n)
+    stage, stage_up, klass, klass_up = (np.empty(n, dtype=np.int16) for _ in range(4))
+    exit_ready = np.empty(n, dtype=np.int8)
+    for a in range(0, n, CHUNK):
+        b = min(n, a + CHUNK)
+        part = values[:, a:b]
+        tri, points = _evaluate_chunk(plan, part)
+        outcomes[:, a:b] = np.where(np.isnan(tri), -1, tri)
+        for ci, dest in varying.items():
+            dest[a:b] = points[ci]
+        score[a:b], upper[a:b] = _scores(plan, tri, points)
+        reached, stage[a:b], stage_up[a:b] = _stages(plan, tri, points)
+        klass[a:b] = _class_index(plan, score[a:b], tri, definite=True)
+        klass_up[a:b] = _class_index(plan, upper[a:b], tri, definite=False)
+        if plan.exit_stage >= 0:
+            ex_tri = kleene_and([reached[plan.exit_stage],
+                                 *[tri[c] for c in plan.exit_requires]])
+            exit_ready[a:b] = np.where(np.isnan(ex_tri), -1, ex_tri)
+        else:
+            exit_ready[a:b] = -1
+    return VectorResult(plan, outcomes, varying, score, upper, stage, stage_up, klass,
+                        klass_up, exit_ready, values)
+
+
+def _evaluate_chunk(plan: Plan, values: F64) -> tuple[F64, F64]:
+    m = values.shape[1]
+    n_crit = len(plan.criteria)
+    tri = np.empty((n_crit, m), dtype=np.float64)
+    points = np.empty((n_crit, m), dtype=np.float64)
     ev = _Evaluator(values, tri, plan)
     with np.errstate(invalid="ignore", over="ignore"):
         for d in plan.derived:
             values[d.index] = ev.ev(d.node)
         for ci in plan.order:
             _criterion(plan, ci, ev, tri, points)
-    outcomes = np.where(np.isnan(tri), -1, tri).astype(np.int8)
-    score = np.zeros(n)
-    upper = np.zeros(n)
-    for ci in sorted(range(n_crit), key=lambda i: plan.criteria[i].id):
-        step = plan.criteria[ci]
-        score += points[ci]
-        upper += np.where(np.isnan(tri[ci]), step.max_points, points[ci])
+    return tri, points
 
-    stage = np.full(n, -1, dtype=np.int16)
-    stage_up = np.full(n, -1, dtype=np.int16)
+
+def _scores(plan: Plan, tri: F64, points: F64) -> tuple[F64, F64]:
+    m = tri.shape[1]
+    score = np.zeros(m)
+    upper = np.zeros(m)
+    # Sum in criterion-id order, as the per-record engine does, so that float sums
+    # agree exactly and do not depend on the order criteria are listed in.
+    for ci in plan.sum_order:
+        score += points[ci]
+        upper += np.where(np.isnan(tri[ci]), plan.criteria[ci].max_points, points[ci])
+    return score, upper
+
+
+def _stages(plan: Plan, tri: F64, points: F64
+            ) -> tuple[list[Val], npt.NDArray[np.int16], npt.NDArray[np.int16]]:
+    m = tri.shape[1]
+    stage = np.full(m, -1, dtype=np.int16)
+    stage_up = np.full(m, -1, dtype=np.int16)
     reached_prev: Val = 1.0
     reached_by_stage: list[Val] = []
     for s in range(len(plan.stage_ids)):
         parts: list[Val] = [tri[c] for c in plan.stage_gates[s]]
         need = plan.stage_min_points[s]
         if need is not None:
-            own = np.zeros(n)
-            own_up = np.zeros(n)
-            for c in sorted(plan.stage_members[s], key=lambda i: plan.criteria[i].id):
+            own = np.zeros(m)
+            own_up = np.zeros(m)
+            for c in plan.stage_sum_order[s]:
                 own += points[c]
                 own_up += np.where(np.isnan(tri[c]), plan.criteria[c].max_points,
                                    points[c])
@@ -183,22 +246,10 @@ def evaluate(plan: Plan, values: F64) -> VectorResult:
             parts.append(reached_prev)
         reached = kleene_and(parts)
         reached_by_stage.append(reached)
-        stage = np.where(reached == 1.0, s, stage).astype(np.int16)
-        stage_up = np.where(reached != 0.0, s, stage_up).astype(np.int16)
+        stage[reached == 1.0] = s
+        stage_up[reached != 0.0] = s
         reached_prev = reached
-
-    klass = _class_index(plan, score, tri, definite=True)
-    klass_up = _class_index(plan, upper, tri, definite=False)
-
-    if plan.exit_stage >= 0:
-        ex_tri = kleene_and([reached_by_stage[plan.exit_stage],
-                             *[tri[c] for c in plan.exit_requires]])
-        exit_ready = np.where(np.isnan(ex_tri), -1, ex_tri).astype(np.int8)
-        exit_ready = np.broadcast_to(exit_ready, (n,)).copy()
-    else:
-        exit_ready = np.full(n, -1, dtype=np.int8)
-    return VectorResult(outcomes, points, score, upper, stage, stage_up, klass,
-                        klass_up, exit_ready, values)
+    return reached_by_stage, stage, stage_up
 
 
 def _criterion(plan: Plan, ci: int, ev: _Evaluator, tri: F64, points: F64) -> None:
