@@ -106,7 +106,7 @@ class BatchResult:
             score=float(r.score[i]), score_upper=float(r.score_upper[i]),
             stage=int(r.stage[i]), stage_upper=int(r.stage_upper[i]),
             class_=int(r.class_[i]), class_upper=int(r.class_upper[i]),
-            exit_ready=int(r.exit_ready[i]), values=r.values[:, i].tolist())
+            exit_ready=int(r.exit_ready[i]), values=[float(c[i]) for c in r.columns])
 
     def issues_by_row(self) -> dict[int, list[RecordIssue]]:
         """Issues grouped by row."""
@@ -216,7 +216,7 @@ class BatchResult:
         f = next((x for x in self.plan.fields if x.id == name), None)
         kind, cats = (f.type, f.categories) if f else (
             next(d.type for d in self.plan.derived if d.id == name), ())
-        return [decode_value(kind, cats, float(v)) for v in self.raw.values[idx]]
+        return [decode_value(kind, cats, float(v)) for v in self.raw.columns[idx]]
 
     def to_json(self) -> str:
         """All records as one JSON array."""

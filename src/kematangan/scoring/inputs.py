@@ -73,8 +73,15 @@ def encode_value(slot: FieldSlot, raw: Any) -> tuple[float, str | None, str | No
     'value -3 is below the minimum 0'
     """
     t = slot.type
-    if type(raw) is int and t in ("number", "integer"):
-        # The common case, checked first: a plain int within bounds.
+    tp = type(raw)
+    # The common cases first: None, a plain bool, or a plain number within bounds.
+    if raw is None:
+        return NAN, None, None
+    if tp is bool and t == "boolean":
+        return (1.0 if raw else 0.0), None, None
+    if (tp is int and t in ("number", "integer")) or (
+        tp is float and t == "number" and math.isfinite(raw)
+    ):
         if (slot.min is None or raw >= slot.min) and (slot.max is None
                                                       or raw <= slot.max):
             return float(raw), None, None
@@ -156,6 +163,8 @@ def encode_column(slot: FieldSlot, column: Sequence[Any] | npt.NDArray[Any], n: 
         arr.dtype.kind in "fiub"
     ):
         return _encode_numeric(slot, arr, issues)
+    if arr is not None and slot.type == "category" and arr.dtype.kind in "OUT":
+        return _encode_category(slot, arr, issues)
     if arr is not None and slot.type == "date" and arr.dtype.kind == "M":
         days = arr.astype("datetime64[D]")
         out = days.astype(np.int64).astype(np.float64)
@@ -174,9 +183,33 @@ def encode_column(slot: FieldSlot, column: Sequence[Any] | npt.NDArray[Any], n: 
     return out
 
 
+def _encode_category(slot: FieldSlot, arr: npt.NDArray[Any],
+                     issues: list[RecordIssue]) -> npt.NDArray[np.float64]:
+    out = np.full(len(arr), NAN)
+    matched = np.zeros(len(arr), dtype=bool)
+    for code, cat in enumerate(slot.categories):
+        hit = arr == cat
+        out[hit] = code
+        matched |= hit
+    if arr.dtype.kind == "O":
+        with np.errstate(invalid="ignore"):
+            missing = np.equal(arr, None) | (arr != arr)
+    else:
+        missing = np.zeros(len(arr), dtype=bool)
+    for i in np.flatnonzero(~matched & ~missing):
+        raw = arr[i]
+        _, problem, fix = encode_value(slot, raw)
+        if problem is None:  # e.g. pandas' NA: missing, not an error
+            continue
+        issues.append(RecordIssue(row=int(i), field=slot.id, value=_jsonable(raw),
+                                  problem=problem, fix=fix or ""))
+    return out
+
+
 def _encode_numeric(slot: FieldSlot, arr: npt.NDArray[Any],
                     issues: list[RecordIssue]) -> npt.NDArray[np.float64]:
-    out = arr.astype(np.float64, copy=True)
+    # A float64 column is used as it is (no copy) unless a value must be blanked.
+    out = arr.astype(np.float64, copy=False)
     if slot.type == "boolean":
         bad = ~np.isnan(out) & (out != 0.0) & (out != 1.0)
     else:
@@ -198,6 +231,7 @@ def _encode_numeric(slot: FieldSlot, arr: npt.NDArray[Any],
             issues.append(RecordIssue(row=int(i), field=slot.id, value=_jsonable(raw),
                                       problem=problem or "invalid value",
                                       fix=fix or ""))
+        out = out.copy() if out is arr else out
         out[bad] = NAN
     return out
 

@@ -144,8 +144,10 @@ def decode_value(type_name: str, categories: Sequence[str], v: float) -> Any:
     >>> decode_value("integer", (), float("nan")) is None
     True
     """
-    if math.isnan(v):
+    if v != v:
         return None
+    if type_name == "number":
+        return v
     if type_name == "boolean":
         return v == 1.0
     if type_name == "category":
@@ -208,10 +210,10 @@ def build_assessment(plan: Plan, row: RowResult, issues: Sequence[RecordIssue],
                                 row.points[c.index])
         for c in plan.criteria
     }
-    inputs = {f.id: decode_value(f.type, f.categories, row.values[f.index])
+    values = row.values
+    inputs = {f.id: decode_value(f.type, f.categories, values[f.index])
               for f in plan.fields}
-    derived = {d.id: decode_value(d.type, (), row.values[d.index])
-               for d in plan.derived}
+    derived = {d.id: decode_value(d.type, (), values[d.index]) for d in plan.derived}
     return Assessment.model_construct(
         ruleset=ref,
         group_id=group_id,

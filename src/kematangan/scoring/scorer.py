@@ -108,13 +108,17 @@ class Scorer:
         """
         columns, n = _as_columns(records)
         issues: list[RecordIssue] = []
-        values = np.full((len(self.plan.value_ids), n), np.nan)
+        absent = np.full(n, np.nan)
+        absent.flags.writeable = False
+        values: list[npt.NDArray[np.float64]] = []
         for slot in self.plan.fields:
             col = columns.get(slot.id)
-            if col is not None:
-                values[slot.index] = encode_column(slot, col, n, issues)
+            values.append(absent if col is None else encode_column(slot, col, n,
+                                                                   issues))
+        values += [np.empty(n) for _ in self.plan.derived]
         if self._durable is not None:
-            raw = self._durable.run_batch(values)
+            raw = self._durable.run_batch(np.vstack(values) if values else
+                                          np.empty((0, n)))
         else:
             raw = evaluate(self.plan, values)
         gids = group_ids if group_ids is not None else columns.get(

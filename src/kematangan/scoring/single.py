@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from kematangan.criteria import expr as ex
-from kematangan.scoring.plan import AtLeastOf, CritRef, Plan
+from kematangan.scoring.plan import AtLeastOf, CriterionStep, CritRef, Plan
 from kematangan.scoring.result import RowResult
 
 __all__ = ["SingleEngine"]
@@ -168,12 +168,13 @@ class SingleEngine:
         slot = {name: i for i, name in enumerate(plan.value_ids)}
         crit = {c.id: c.index for c in plan.criteria}
         self._derived = [(d.index, _compile(d.node, slot, crit)) for d in plan.derived]
-        self._steps: list[tuple[int, Fn]] = []
+        self._steps: list[tuple[int, Fn, CriterionStep]] = []
         for ci in plan.order:
             step = plan.criteria[ci]
             node = step.node if step.kind == "condition" else step.value
             assert node is not None
-            self._steps.append((ci, _compile(node, slot, crit)))
+            self._steps.append((ci, _compile(node, slot, crit), step))
+        self._max_points = [c.max_points for c in plan.criteria]
 
     def run(self, field_values: Sequence[float]) -> RowResult:
         """Score one record given its encoded field values (plan order)."""
@@ -184,15 +185,15 @@ class SingleEngine:
         n_crit = len(plan.criteria)
         t = [NAN] * n_crit
         pts = [0.0] * n_crit
-        for ci, fn in self._steps:
-            step = plan.criteria[ci]
+        for ci, fn, step in self._steps:
             x = fn(v, t)
-            if step.kind == "condition":
+            kind = step.kind
+            if kind == "condition":
                 tri = x
                 p = step.points if tri == 1.0 else 0.0
             elif x != x:
                 tri, p = NAN, 0.0
-            elif step.kind == "bands":
+            elif kind == "bands":
                 p = 0.0
                 for lo, hi, lo_in, hi_in, bp in step.bands:
                     if (x >= lo if lo_in else x > lo) and (x <= hi if hi_in else x < hi):
@@ -207,9 +208,10 @@ class SingleEngine:
             pts[ci] = p
         score = 0.0
         upper = 0.0
+        top = self._max_points
         for ci in plan.sum_order:
             score += pts[ci]
-            upper += plan.criteria[ci].max_points if t[ci] != t[ci] else pts[ci]
+            upper += top[ci] if t[ci] != t[ci] else pts[ci]
         stage = stage_up = -1
         reached_prev = 1.0
         reached_by_stage = []
@@ -220,7 +222,7 @@ class SingleEngine:
                 own = own_up = 0.0
                 for c in plan.stage_sum_order[s]:
                     own += pts[c]
-                    own_up += plan.criteria[c].max_points if t[c] != t[c] else pts[c]
+                    own_up += top[c] if t[c] != t[c] else pts[c]
                 parts.append(1.0 if own >= need else 0.0 if own_up < need else NAN)
             if plan.stage_cumulative[s]:
                 parts.append(reached_prev)

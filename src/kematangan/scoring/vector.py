@@ -52,7 +52,13 @@ class VectorResult:
     class_: npt.NDArray[np.int16]
     class_upper: npt.NDArray[np.int16]
     exit_ready: npt.NDArray[np.int8]
-    values: F64
+    columns: list[F64]
+    """One array per field and derived value, in plan slot order."""
+
+    @cached_property
+    def values(self) -> F64:
+        """The encoded values as one ``[value, record]`` matrix (built on first use)."""
+        return np.vstack(self.columns) if self.columns else np.empty((0, 0))
 
     @cached_property
     def points(self) -> F64:
@@ -93,7 +99,7 @@ def kleene_or(items: list[Val]) -> Val:
 
 
 class _Evaluator:
-    def __init__(self, values: F64, tri: F64, plan: Plan) -> None:
+    def __init__(self, values: list[F64], tri: F64, plan: Plan) -> None:
         self.values = values
         self.tri = tri
         self.slot = {name: i for i, name in enumerate(plan.value_ids)}
@@ -164,12 +170,13 @@ class _Evaluator:
         raise AssertionError(f"unhandled node {n!r}")
 
 
-def evaluate(plan: Plan, values: F64) -> VectorResult:
-    """Score every record; ``values`` is ``[len(plan.value_ids), n]``, fields filled.
+def evaluate(plan: Plan, values: list[F64]) -> VectorResult:
+    """Score every record; ``values`` holds one array per plan slot.
 
-    Derived rows are filled in place. Records are processed :data:`CHUNK` at a time.
+    Field arrays are only read; derived arrays are filled in place. Records are
+    processed :data:`CHUNK` at a time.
     """
-    n = values.shape[1]
+    n = len(values[0]) if values else 0
     n_crit = len(plan.criteria)
     outcomes = np.empty((n_crit, n), dtype=np.int8)
     varying = {c.index: np.empty(n) for c in plan.criteria if c.kind != "condition"}
@@ -178,7 +185,7 @@ def evaluate(plan: Plan, values: F64) -> VectorResult:
     exit_ready = np.empty(n, dtype=np.int8)
     for a in range(0, n, CHUNK):
         b = min(n, a + CHUNK)
-        part = values[:, a:b]
+        part = [v[a:b] for v in values]
         tri, points = _evaluate_chunk(plan, part)
         outcomes[:, a:b] = np.where(np.isnan(tri), -1, tri)
         for ci, dest in varying.items():
@@ -197,15 +204,15 @@ def evaluate(plan: Plan, values: F64) -> VectorResult:
                         klass_up, exit_ready, values)
 
 
-def _evaluate_chunk(plan: Plan, values: F64) -> tuple[F64, F64]:
-    m = values.shape[1]
+def _evaluate_chunk(plan: Plan, values: list[F64]) -> tuple[F64, F64]:
+    m = len(values[0])
     n_crit = len(plan.criteria)
     tri = np.empty((n_crit, m), dtype=np.float64)
     points = np.empty((n_crit, m), dtype=np.float64)
     ev = _Evaluator(values, tri, plan)
     with np.errstate(invalid="ignore", over="ignore"):
         for d in plan.derived:
-            values[d.index] = ev.ev(d.node)
+            values[d.index][:] = ev.ev(d.node)
         for ci in plan.order:
             _criterion(plan, ci, ev, tri, points)
     return tri, points
