@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from kematangan.criteria import list_rulesets, load_ruleset
@@ -62,13 +63,12 @@ def ruleset_page(rs: Ruleset) -> str:
     if rs.description.en:
         out += ["Indonesian: " + _cell(rs.description.get("id")), ""]
     out += ["## Sources", ""]
-    for s in rs.sources:
-        line = f"- {s.title}" + (f" <{s.url}>" if s.url else "")
-        out.append(line)
-        if s.passage:
-            out.append(f"  > {_cell(s.passage)}")
-        if s.note:
-            out.append(f"  {_cell(s.note)}")
+    for src in rs.sources:
+        out.append(f"- {src.title}" + (f" <{src.url}>" if src.url else ""))
+        if src.passage:
+            out.append(f"  > {_cell(src.passage)}")
+        if src.note:
+            out.append(f"  {_cell(src.note)}")
     out += ["", "## Fields", "",
             "| id | type | label (id / en) | unit | bounds | actionable | better |"
             " confirmed |",
@@ -78,8 +78,8 @@ def ruleset_page(rs: Ruleset) -> str:
         if f.categories:
             bounds = ", ".join(f.categories)
         elif f.min is not None or f.max is not None:
-            lo = f"{f.min:g}" if f.min is not None else "−∞"
-            hi = f"{f.max:g}" if f.max is not None else "∞"
+            lo = f"{f.min:g}" if f.min is not None else "-inf"
+            hi = f"{f.max:g}" if f.max is not None else "inf"
             bounds = f"{lo} … {hi}"
         out.append(f"| `{f.id}` | {f.type} | {_cell(f.label.get('id'))} / "
                    f"{_cell(f.label.get('en'))} | {f.unit or ''} | {bounds} | "
@@ -122,20 +122,17 @@ def ruleset_page(rs: Ruleset) -> str:
     return "\n".join(out) + "\n"
 
 
+def _page_of(name: str) -> str:
+    return ruleset_page(load_ruleset(name))
+
+
 def generated_pages() -> dict[str, Callable[[], str]]:
     """Each generated page (path under ``docs/``) and the function that makes it."""
     pages: dict[str, Callable[[], str]] = {
         "reference/ruleset.schema.json": ruleset_json_schema_text,
     }
     for info in list_rulesets():
-        pages[f"rulesets/{info.id}.md"] = (
-            lambda name=info.id: ruleset_page(load_ruleset(name)))
-    try:
-        from kematangan.cli import cli_reference
-    except ImportError:  # pragma: no cover - the CLI is part of the package
-        pass
-    else:
-        pages["reference/cli.md"] = cli_reference
+        pages[f"rulesets/{info.id}.md"] = partial(_page_of, info.id)
     return pages
 
 

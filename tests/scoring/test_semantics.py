@@ -58,8 +58,8 @@ def test_three_valued_expressions(expr: str, record: dict[str, object],
     [("unknown", "unknown", 0.0), ("not_met", "not_met", 0.0), ("met", "met", 2.0)],
 )
 def test_missing_policy(policy: str, outcome: str, points: float) -> None:
-    s = scorer("  - {id: k, label: K, points: 2, missing: %s, boolean: {field: b}}\n"
-               % policy)
+    s = scorer("  - {id: k, label: K, points: 2, missing: " + policy
+               + ", boolean: {field: b}}\n")
     r = s.score({}).outcomes["k"]
     assert (r.outcome, r.points) == (outcome, points)
 

@@ -9,6 +9,7 @@ cases that name things the ruleset does not have.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping
 
@@ -335,7 +336,7 @@ def _overlaps(ivs: list[Interval], ordered: bool = False) -> list[tuple[int, str
     found = []
     order = list(range(len(ivs))) if ordered else sorted(
         range(len(ivs)), key=lambda j: (ivs[j].low, not ivs[j].low_inclusive))
-    for a, b in zip(order, order[1:], strict=False):
+    for a, b in itertools.pairwise(order):
         x, y = ivs[a], ivs[b]
         if y.low < x.low or (ordered and y.low == x.low):
             found.append((b, f"{y} must come after {x}: list intervals from low to "

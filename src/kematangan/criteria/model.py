@@ -24,11 +24,11 @@ from pydantic import (
 )
 
 __all__ = [
+    "CONDITION_KINDS",
     "AtLeast",
     "Band",
     "Bands",
     "BooleanCondition",
-    "CONDITION_KINDS",
     "Case",
     "CaseExpectation",
     "Criterion",
@@ -127,7 +127,7 @@ class Interval(_Strict):
         if lo > hi or (lo == hi and not (m.group(1) == "[" and m.group(4) == "]")):
             raise ValueError(f"interval {text!r} is empty: its low bound is not below "
                              "its high bound")
-        if math.isinf(lo) and m.group(1) == "[" or math.isinf(hi) and m.group(4) == "]":
+        if (math.isinf(lo) and m.group(1) == "[") or (math.isinf(hi) and m.group(4) == "]"):
             raise ValueError(f"interval {text!r}: an infinite bound must use '(' or ')'")
         return cls(low=lo, high=hi, low_inclusive=m.group(1) == "[",
                    high_inclusive=m.group(4) == "]")

@@ -118,6 +118,7 @@ __all__ = [
     "Negate",
     "OneOf",
     "Scalar",
+    "condition_fits",
     "encode_value",
 ]
 
@@ -506,6 +507,30 @@ def _dnf(cond: Condition, positive: bool, limit: int, name: str) -> _Dnf:
     raise RulesetError(f"rule {name!r}: not a condition: {cond!r}")
 
 
+def condition_fits(cond: Condition, max_terms: int = 256) -> bool:
+    """Tell whether ``cond`` and its negation expand within ``max_terms`` conjunctions.
+
+    :class:`DurableHost` raises :class:`~kematangan.errors.EngineError` for a rule
+    that does not fit; callers that can evaluate such a rule another way ask here
+    first.
+
+    Examples
+    --------
+    >>> condition_fits(AnyOf(Compare("a", "gt", 1), Compare("b", "lt", 2)))
+    True
+    >>> many = AllOf(*(AnyOf(Compare(f"a{i}", "gt", 0), Compare(f"b{i}", "gt", 0))
+    ...                for i in range(9)))
+    >>> condition_fits(many)
+    False
+    """
+    try:
+        _dnf(cond, True, max_terms, "")
+        _dnf(cond, False, max_terms, "")
+    except EngineError:
+        return False
+    return True
+
+
 def _leaf_json(leaf: _Leaf) -> str:
     op, field, literal = leaf
     if op == "$eq":
@@ -625,9 +650,9 @@ class DurableHost:
     reuse_session : bool, default False
         Evaluate every record in one long-lived session, asserting the record's
         fact and retracting it afterwards, instead of creating and deleting a
-        session per record. Same results, about three times faster: creating a
-        durable session allocates several hundred KB. On any error the session
-        is deleted and a new one is used.
+        session per record. Same results, about twice as fast for 40 rules:
+        creating a durable session allocates about 13 KB per compiled
+        conjunction. On any error the session is deleted and a new one is used.
     max_terms : int, default 256
         Largest number of conjunctions one rule may expand to (per polarity).
 
@@ -779,7 +804,7 @@ class DurableHost:
         Returns
         -------
         frozenset of str
-            Empty when no rule fires (durable's "message not handled").
+            Empty when no rule fires.
 
         Raises
         ------

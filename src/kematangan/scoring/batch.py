@@ -57,7 +57,8 @@ class BatchResult:
     def _names(self, ids: tuple[str, ...], idx: npt.NDArray[np.int16]
                ) -> npt.NDArray[np.object_]:
         table = np.array([*ids, None], dtype=object)
-        return table[np.where(idx < 0, len(ids), idx)]
+        names: npt.NDArray[np.object_] = table[np.where(idx < 0, len(ids), idx)]
+        return names
 
     @property
     def stage(self) -> npt.NDArray[np.object_]:
@@ -96,7 +97,8 @@ class BatchResult:
         ['not_met', 'met']
         """
         ci = self.plan.criterion_ids.index(criterion_id)
-        return _OUTCOME_NAMES[self.raw.outcomes[ci] + 1]
+        names: npt.NDArray[np.object_] = _OUTCOME_NAMES[self.raw.outcomes[ci] + 1]
+        return names
 
     def row(self, i: int) -> RowResult:
         """Record ``i``'s raw result."""

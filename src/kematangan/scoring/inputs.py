@@ -193,7 +193,7 @@ def _encode_category(slot: FieldSlot, arr: npt.NDArray[Any],
         matched |= hit
     if arr.dtype.kind == "O":
         with np.errstate(invalid="ignore"):
-            missing = np.equal(arr, None) | (arr != arr)
+            missing = np.asarray([x is None for x in arr]) | (arr != arr)
     else:
         missing = np.zeros(len(arr), dtype=bool)
     for i in np.flatnonzero(~matched & ~missing):

@@ -28,8 +28,8 @@ from kematangan.criteria.model import FieldSpec as _FieldSpec
 
 __all__ = [
     "AtLeastOf",
-    "CriterionStep",
     "CritRef",
+    "CriterionStep",
     "DerivedStep",
     "FieldSlot",
     "Plan",

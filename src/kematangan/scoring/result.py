@@ -6,7 +6,6 @@ it into the public, frozen, JSON-serializable :class:`Assessment`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum

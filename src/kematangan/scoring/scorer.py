@@ -191,7 +191,7 @@ def run_cases(scorer: Scorer) -> list[CaseFailure]:
         given = e.model_fields_set
         bad: list[str] = []
 
-        def check(name: str, got: Any, want: Any) -> None:
+        def check(name: str, got: Any, want: Any, bad: list[str] = bad) -> None:
             if got != want:
                 bad.append(f"{name}: expected {want!r}, got {got!r}")
 

@@ -181,7 +181,8 @@ class SingleEngine:
         plan = self.plan
         v = list(field_values) + [NAN] * len(plan.derived)
         for idx, fn in self._derived:
-            v[idx] = fn(v, [])
+            x = fn(v, [])
+            v[idx] = x if x - x == 0.0 else NAN  # inf and NaN are missing
         n_crit = len(plan.criteria)
         t = [NAN] * n_crit
         pts = [0.0] * n_crit

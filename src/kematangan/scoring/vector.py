@@ -11,6 +11,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -109,9 +110,11 @@ class _Evaluator:
         if isinstance(n, ex.Num):
             return n.value
         if isinstance(n, ex.Name):
-            return self.values[self.slot[n.id]]
+            col: F64 = self.values[self.slot[n.id]]
+            return col
         if isinstance(n, CritRef):
-            return self.tri[self.crit[n.id]]
+            row: F64 = self.tri[self.crit[n.id]]
+            return row
         if isinstance(n, ex.Cmp):
             a, b = self.ev(n.left), self.ev(n.right)
             res = _CMP[n.op](a, b)
@@ -148,25 +151,30 @@ class _Evaluator:
             return np.where(met >= n.k, 1.0, np.where(met + unknown < n.k, 0.0,
                                                       np.nan))
         if isinstance(n, ex.Call):
-            args = [self.ev(a) for a in n.args]
-            if n.fn == "missing":
-                return _isnan(args[0]) * 1.0
-            if n.fn == "known":
-                return (~np.isnan(args[0])) * 1.0
-            if n.fn == "coalesce":
-                return np.where(_isnan(args[0]), args[1], args[0])
-            if n.fn == "abs":
-                return np.abs(args[0])
-            if n.fn == "min":
-                out = args[0]
-                for a in args[1:]:
-                    out = np.minimum(out, a)
-                return out
-            if n.fn == "max":
-                out = args[0]
-                for a in args[1:]:
-                    out = np.maximum(out, a)
-                return out
+            called: Val = self._call(n)
+            return called
+        raise AssertionError(f"unhandled node {n!r}")
+
+    def _call(self, n: ex.Call) -> Any:
+        args = [self.ev(a) for a in n.args]
+        if n.fn == "missing":
+            return _isnan(args[0]) * 1.0
+        if n.fn == "known":
+            return (~np.isnan(args[0])) * 1.0
+        if n.fn == "coalesce":
+            return np.where(_isnan(args[0]), args[1], args[0])
+        if n.fn == "abs":
+            return np.abs(args[0])
+        if n.fn == "min":
+            out = args[0]
+            for a in args[1:]:
+                out = np.minimum(out, a)
+            return out
+        if n.fn == "max":
+            out = args[0]
+            for a in args[1:]:
+                out = np.maximum(out, a)
+            return out
         raise AssertionError(f"unhandled node {n!r}")
 
 
@@ -212,7 +220,9 @@ def _evaluate_chunk(plan: Plan, values: list[F64]) -> tuple[F64, F64]:
     ev = _Evaluator(values, tri, plan)
     with np.errstate(invalid="ignore", over="ignore"):
         for d in plan.derived:
-            values[d.index][:] = ev.ev(d.node)
+            # An overflow (inf) is no usable value: missing, like division by 0.
+            out = np.broadcast_to(ev.ev(d.node), (m,))
+            values[d.index][:] = np.where(np.isfinite(out), out, np.nan)
         for ci in plan.order:
             _criterion(plan, ci, ev, tri, points)
     return tri, points

@@ -1,0 +1,3 @@
+from kematangan.cli import main
+
+main()
