@@ -133,6 +133,9 @@ def generated_pages() -> dict[str, Callable[[], str]]:
     }
     for info in list_rulesets():
         pages[f"rulesets/{info.id}.md"] = partial(_page_of, info.id)
+    from kematangan.cli import cli_reference
+
+    pages["reference/cli.md"] = cli_reference
     return pages
 
 

@@ -178,24 +178,17 @@ def blocking_criteria(plan: Plan, outcomes: Sequence[int], stage: int) -> list[s
                                  key=lambda c: (c.stage, c.id))]
 
 
-_CACHE_LIMIT = 50_000
-_criterion_results: dict[tuple[str, int, int, float], CriterionResult] = {}
+_CACHE_LIMIT = 20_000
+_result_tables: dict[str, list[dict[tuple[int, float], CriterionResult]]] = {}
 
 
-def _criterion_result(plan: Plan, index: int, outcome: int, points: float
-                      ) -> CriterionResult:
-    # Results are frozen, and a criterion has few distinct (outcome, points)
-    # pairs, so equal ones are shared: building models dominated per-record time.
-    key = (plan.content_hash, index, outcome, points)
-    found = _criterion_results.get(key)
-    if found is None:
-        if len(_criterion_results) >= _CACHE_LIMIT:
-            _criterion_results.clear()
-        found = CriterionResult.model_construct(
-            outcome=_OUTCOME_OF[outcome], points=points,
-            max_points=plan.criteria[index].max_points)
-        _criterion_results[key] = found
-    return found
+def _tables(plan: Plan) -> list[dict[tuple[int, float], CriterionResult]]:
+    # Results are frozen and a criterion has few distinct (outcome, points) pairs,
+    # so equal ones are shared: building models dominated per-record time.
+    tables = _result_tables.get(plan.content_hash)
+    if tables is None:
+        tables = _result_tables[plan.content_hash] = [{} for _ in plan.criteria]
+    return tables
 
 
 def build_assessment(plan: Plan, row: RowResult, issues: Sequence[RecordIssue],
@@ -204,11 +197,16 @@ def build_assessment(plan: Plan, row: RowResult, issues: Sequence[RecordIssue],
     ref = RulesetRef.model_construct(id=plan.ruleset_id, version=plan.version,
                                      hash=plan.content_hash)
     stages, classes = plan.stage_ids, plan.class_ids
-    outcomes = {
-        c.id: _criterion_result(plan, c.index, row.outcomes[c.index],
-                                row.points[c.index])
-        for c in plan.criteria
-    }
+    outcomes: dict[str, CriterionResult] = {}
+    for c, table, o, p in zip(plan.criteria, _tables(plan), row.outcomes, row.points,
+                              strict=True):
+        found = table.get((o, p))
+        if found is None:
+            if len(table) >= _CACHE_LIMIT:  # e.g. a score criterion's many values
+                table.clear()
+            found = table[(o, p)] = CriterionResult.model_construct(
+                outcome=_OUTCOME_OF[o], points=p, max_points=c.max_points)
+        outcomes[c.id] = found
     values = row.values
     inputs = {f.id: decode_value(f.type, f.categories, values[f.index])
               for f in plan.fields}

@@ -47,6 +47,35 @@ _CMP: dict[str, Callable[[float, float], bool]] = {
 }
 
 
+def _ge(i: int, c: float) -> Fn:
+    return lambda v, t: (1.0 if v[i] >= c else 0.0) if v[i] == v[i] else NAN
+
+
+def _gt(i: int, c: float) -> Fn:
+    return lambda v, t: (1.0 if v[i] > c else 0.0) if v[i] == v[i] else NAN
+
+
+def _le(i: int, c: float) -> Fn:
+    return lambda v, t: (1.0 if v[i] <= c else 0.0) if v[i] == v[i] else NAN
+
+
+def _lt(i: int, c: float) -> Fn:
+    return lambda v, t: (1.0 if v[i] < c else 0.0) if v[i] == v[i] else NAN
+
+
+def _eq(i: int, c: float) -> Fn:
+    return lambda v, t: (1.0 if v[i] == c else 0.0) if v[i] == v[i] else NAN
+
+
+def _ne(i: int, c: float) -> Fn:
+    return lambda v, t: (1.0 if v[i] != c else 0.0) if v[i] == v[i] else NAN
+
+
+_FIELD_CMP: dict[str, Callable[[int, float], Fn]] = {
+    ">=": _ge, ">": _gt, "<=": _le, "<": _lt, "==": _eq, "!=": _ne,
+}
+
+
 def _compile(n: ex.Node, slot: dict[str, int], crit: dict[str, int]) -> Fn:
     if isinstance(n, ex.Num):
         c = n.value
@@ -57,6 +86,11 @@ def _compile(n: ex.Node, slot: dict[str, int], crit: dict[str, int]) -> Fn:
     if isinstance(n, CritRef):
         j = crit[n.id]
         return lambda v, t: t[j]
+    if isinstance(n, ex.Cmp) and isinstance(n.left, ex.Name) and isinstance(
+        n.right, ex.Num
+    ):
+        # The common shape "field op number", specialised: one call per criterion.
+        return _FIELD_CMP[n.op](slot[n.left.id], n.right.value)
     if isinstance(n, ex.Cmp):
         a, b, op = _compile(n.left, slot, crit), _compile(n.right, slot, crit), _CMP[
             n.op]
