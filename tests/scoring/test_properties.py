@@ -74,12 +74,20 @@ def monotone_fields(rs: Ruleset) -> list[str]:
     'better' direction (so improving them can never hurt)."""
     import kematangan.criteria.expr as ex
 
+    derived_reads = {d.id: ex.names(ex.parse(d.expr)) for d in rs.derived}
+
+    def fields_behind(names: set[str]) -> set[str]:
+        out: set[str] = set()
+        for n in names:
+            out |= fields_behind(derived_reads[n]) if n in derived_reads else {n}
+        return out
+
     read_elsewhere: set[str] = set()
-    for d in rs.derived:
-        read_elsewhere |= ex.names(ex.parse(d.expr))
     for c in rs.criteria:
         if c.expr is not None:
-            read_elsewhere |= ex.names(ex.parse(c.expr))
+            read_elsewhere |= fields_behind(ex.names(ex.parse(c.expr)))
+        if c.field_ref in derived_reads:
+            read_elsewhere |= fields_behind({c.field_ref or ""})
         if c.range is not None or c.in_set is not None:
             read_elsewhere.add(c.field_ref or "")
         if c.threshold is not None and c.threshold.op in ("==", "!="):
