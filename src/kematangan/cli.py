@@ -13,6 +13,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from kematangan.cli_model import model_app
 from kematangan.criteria import list_rulesets, load_ruleset, validate_ruleset
 from kematangan.criteria.schema import ruleset_json_schema_text
 from kematangan.errors import KematanganError
@@ -31,6 +32,7 @@ app = typer.Typer(
 rulesets_app = typer.Typer(help="List, show, validate and test rulesets.",
                            no_args_is_help=True)
 app.add_typer(rulesets_app, name="rulesets")
+app.add_typer(model_app, name="model")
 
 RulesetOpt = Annotated[str, typer.Option(
     "--ruleset", "-r", help="A bundled ruleset id (see 'rulesets list') or a YAML "

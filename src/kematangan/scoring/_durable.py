@@ -787,6 +787,11 @@ class DurableHost:
         return self._definition
 
     @property
+    def live_sessions(self) -> int:
+        """Sessions durable holds for this host (0 or 1: the reused session)."""
+        return len(self._live)
+
+    @property
     def last_session_id(self) -> str | None:
         """The sid used by the last evaluation, for diagnostics."""
         return self._last_sid

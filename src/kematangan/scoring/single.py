@@ -14,7 +14,7 @@ from kematangan.criteria import expr as ex
 from kematangan.scoring.plan import AtLeastOf, CriterionStep, CritRef, Plan
 from kematangan.scoring.result import RowResult
 
-__all__ = ["SingleEngine"]
+__all__ = ["SingleEngine", "aggregate"]
 
 NAN = math.nan
 Fn = Callable[[list[float], list[float]], float]
@@ -208,7 +208,6 @@ class SingleEngine:
             node = step.node if step.kind == "condition" else step.value
             assert node is not None
             self._steps.append((ci, _compile(node, slot, crit), step))
-        self._max_points = [c.max_points for c in plan.criteria]
 
     def run(self, field_values: Sequence[float]) -> RowResult:
         """Score one record given its encoded field values (plan order)."""
@@ -241,56 +240,63 @@ class SingleEngine:
                                                                                 0.0)
             t[ci] = tri
             pts[ci] = p
-        score = 0.0
-        upper = 0.0
-        top = self._max_points
-        for ci in plan.sum_order:
-            score += pts[ci]
-            upper += top[ci] if t[ci] != t[ci] else pts[ci]
-        stage = stage_up = -1
-        reached_prev = 1.0
-        reached_by_stage = []
-        for s in range(len(plan.stage_ids)):
-            parts = [t[c] for c in plan.stage_gates[s]]
-            need = plan.stage_min_points[s]
-            if need is not None:
-                own = own_up = 0.0
-                for c in plan.stage_sum_order[s]:
-                    own += pts[c]
-                    own_up += top[c] if t[c] != t[c] else pts[c]
-                parts.append(1.0 if own >= need else 0.0 if own_up < need else NAN)
-            if plan.stage_cumulative[s]:
-                parts.append(reached_prev)
-            reached = _and(parts)
-            reached_by_stage.append(reached)
-            if reached == 1.0:
-                stage = s
-            if reached != 0.0:
-                stage_up = s
-            reached_prev = reached
-        klass = self._class(score, t, definite=True)
-        klass_up = self._class(upper, t, definite=False)
-        exit_ready = -1
-        if plan.exit_stage >= 0:
-            e = _and([reached_by_stage[plan.exit_stage],
-                      *[t[c] for c in plan.exit_requires]])
-            exit_ready = -1 if e != e else int(e)
-        outcomes = [-1 if x != x else int(x) for x in t]
-        return RowResult(outcomes, pts, score, upper, stage, stage_up, klass, klass_up,
-                         exit_ready, v)
+        return aggregate(plan, t, pts, v)
 
-    def _class(self, score: float, t: list[float], definite: bool) -> int:
-        plan = self.plan
-        raw = -1
-        for k, (lo, hi, lo_in, hi_in) in enumerate(plan.class_bounds):
-            if (score >= lo if lo_in else score > lo) and (
-                score <= hi if hi_in else score < hi
-            ):
-                raw = k
-        for k in range(raw, -1, -1):
-            req = plan.class_requires[k]
-            if definite and all(t[c] == 1.0 for c in req):
-                return k
-            if not definite and all(t[c] != 0.0 for c in req):
-                return k
-        return -1
+
+def aggregate(plan: Plan, t: list[float], pts: list[float], v: list[float]
+              ) -> RowResult:
+    """From one record's criterion outcomes (1/0/NaN) and points: scores, stages,
+    class and exit readiness. Every per-record engine ends here."""
+    top = [c.max_points for c in plan.criteria]
+    score = 0.0
+    upper = 0.0
+    for ci in plan.sum_order:
+        score += pts[ci]
+        upper += top[ci] if t[ci] != t[ci] else pts[ci]
+    stage = stage_up = -1
+    reached_prev = 1.0
+    reached_by_stage = []
+    for s in range(len(plan.stage_ids)):
+        parts = [t[c] for c in plan.stage_gates[s]]
+        need = plan.stage_min_points[s]
+        if need is not None:
+            own = own_up = 0.0
+            for c in plan.stage_sum_order[s]:
+                own += pts[c]
+                own_up += top[c] if t[c] != t[c] else pts[c]
+            parts.append(1.0 if own >= need else 0.0 if own_up < need else NAN)
+        if plan.stage_cumulative[s]:
+            parts.append(reached_prev)
+        reached = _and(parts)
+        reached_by_stage.append(reached)
+        if reached == 1.0:
+            stage = s
+        if reached != 0.0:
+            stage_up = s
+        reached_prev = reached
+    klass = _class(plan, score, t, definite=True)
+    klass_up = _class(plan, upper, t, definite=False)
+    exit_ready = -1
+    if plan.exit_stage >= 0:
+        e = _and([reached_by_stage[plan.exit_stage],
+                  *[t[c] for c in plan.exit_requires]])
+        exit_ready = -1 if e != e else int(e)
+    outcomes = [-1 if x != x else int(x) for x in t]
+    return RowResult(outcomes, pts, score, upper, stage, stage_up, klass, klass_up,
+                     exit_ready, v)
+
+
+def _class(plan: Plan, score: float, t: list[float], definite: bool) -> int:
+    raw = -1
+    for k, (lo, hi, lo_in, hi_in) in enumerate(plan.class_bounds):
+        if (score >= lo if lo_in else score > lo) and (
+            score <= hi if hi_in else score < hi
+        ):
+            raw = k
+    for k in range(raw, -1, -1):
+        req = plan.class_requires[k]
+        if definite and all(t[c] == 1.0 for c in req):
+            return k
+        if not definite and all(t[c] != 0.0 for c in req):
+            return k
+    return -1
