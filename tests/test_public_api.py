@@ -8,7 +8,8 @@ import pytest
 
 import kematangan
 
-PACKAGES = ["kematangan", "kematangan.criteria", "kematangan.scoring"]
+PACKAGES = ["kematangan", "kematangan.criteria", "kematangan.explain",
+            "kematangan.scoring"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

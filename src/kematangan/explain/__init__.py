@@ -1,0 +1,56 @@
+"""Explanations: reason codes, gaps, next steps and reports for scored groups.
+
+Examples
+--------
+>>> from kematangan import Scorer
+>>> from kematangan.explain import explain, render_text
+>>> scorer = Scorer("ppmk-ksm")
+>>> e = explain(scorer.score(scorer.ruleset.tests[1].record), scorer)
+>>> e.reasons[0].label.get("id")
+'Administrasi kelompok tertib'
+"""
+
+from kematangan.explain.explanation import explain
+from kematangan.explain.gaps import gaps
+from kematangan.explain.models import (
+    Blocker,
+    Change,
+    ClassGap,
+    ExitGap,
+    Explanation,
+    Gaps,
+    NextSteps,
+    Reason,
+    StageGap,
+    Step,
+    Target,
+    Value,
+)
+from kematangan.explain.reasons import batch_reasons, reasons
+from kematangan.explain.render_html import portfolio_report_html, render_html
+from kematangan.explain.render_text import render_markdown, render_text
+from kematangan.explain.steps import next_steps
+
+__all__ = [
+    "Blocker",
+    "Change",
+    "ClassGap",
+    "ExitGap",
+    "Explanation",
+    "Gaps",
+    "NextSteps",
+    "Reason",
+    "StageGap",
+    "Step",
+    "Target",
+    "Value",
+    "batch_reasons",
+    "explain",
+    "gaps",
+    "next_steps",
+    "portfolio_report_html",
+    "reasons",
+    "render_html",
+    "render_markdown",
+    "render_text",
+]

@@ -1,0 +1,150 @@
+"""What explaining needs to know about one ruleset, worked out once per scorer.
+
+A :class:`Context` holds the scorer (next steps re-score records), the ruleset's
+field and criterion specs, and which record fields each criterion reads, through
+derived values and the criteria it combines.
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from dataclasses import dataclass
+
+from kematangan.criteria import expr as ex
+from kematangan.criteria.model import Criterion, Derived, FieldSpec, Ruleset, Text
+from kematangan.errors import InputError
+from kematangan.scoring.result import Assessment
+from kematangan.scoring.scorer import Scorer
+
+__all__ = ["Context", "ScorerLike", "context"]
+
+ScorerLike = Scorer | Ruleset | str | os.PathLike[str]
+"""A :class:`Scorer`, a :class:`Ruleset`, a ruleset file path or a bundled id."""
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """One ruleset's explaining facts (see the module docstring)."""
+
+    scorer: Scorer
+    fields: dict[str, FieldSpec]
+    derived: dict[str, Derived]
+    criteria: dict[str, Criterion]
+    index: dict[str, int]
+    names: dict[str, tuple[str, ...]]
+    subs: dict[str, tuple[str, ...]]
+    reads: dict[str, frozenset[str]]
+
+    @property
+    def ruleset(self) -> Ruleset:
+        """The scorer's ruleset."""
+        return self.scorer.ruleset
+
+    def label(self, name: str) -> Text:
+        """The label of a field, derived value or criterion."""
+        if name in self.fields:
+            return self.fields[name].label
+        if name in self.derived:
+            return self.derived[name].label
+        return self.criteria[name].label
+
+    def unit(self, name: str) -> str | None:
+        """The unit of a field or derived value, if any."""
+        if name in self.fields:
+            return self.fields[name].unit
+        if name in self.derived:
+            return self.derived[name].unit
+        return None
+
+    def check(self, assessment: Assessment) -> None:
+        """Raise :class:`InputError` unless ``assessment`` came from this ruleset."""
+        ref, plan = assessment.ruleset, self.scorer.plan
+        if ref.hash != plan.content_hash:
+            raise InputError(
+                f"the assessment was scored with ruleset {ref.id} {ref.version} "
+                f"(hash {ref.hash[:12]}), not {plan.ruleset_id} {plan.version} "
+                f"(hash {plan.content_hash[:12]})",
+                fix="explain an assessment with the ruleset that scored it")
+
+
+_BY_SCORER: weakref.WeakKeyDictionary[Scorer, Context] = weakref.WeakKeyDictionary()
+_SCORERS: dict[str, Scorer] = {}
+
+
+def context(source: ScorerLike) -> Context:
+    """The :class:`Context` of a scorer, ruleset, ruleset file or bundled id.
+
+    Examples
+    --------
+    >>> ctx = context("ppmk-ksm")
+    >>> sorted(ctx.reads["members_save"])
+    ['members', 'members_saving']
+    """
+    if isinstance(source, Scorer):
+        scorer = source
+    else:
+        ruleset = source if isinstance(source, Ruleset) else Scorer(source).ruleset
+        scorer = _SCORERS.get(ruleset.content_hash) or Scorer(ruleset)
+        if len(_SCORERS) > 32:
+            _SCORERS.clear()
+        _SCORERS[ruleset.content_hash] = scorer
+    found = _BY_SCORER.get(scorer)
+    if found is None:
+        found = _build(scorer)
+        _BY_SCORER[scorer] = found
+    return found
+
+
+def _build(scorer: Scorer) -> Context:
+    rs = scorer.ruleset
+    fields = {f.id: f for f in rs.fields}
+    derived = {d.id: d for d in rs.derived}
+    criteria = {c.id: c for c in rs.criteria}
+    derived_names = {d.id: tuple(sorted(ex.names(ex.parse(d.expr))))
+                     for d in rs.derived}
+
+    def value_fields(name: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        if name in fields:
+            return {name}
+        if name in seen or name not in derived_names:
+            return set()
+        out: set[str] = set()
+        for n in derived_names[name]:
+            out |= value_fields(n, seen | {name})
+        return out
+
+    names: dict[str, tuple[str, ...]] = {}
+    subs: dict[str, tuple[str, ...]] = {}
+    for c in rs.criteria:
+        if c.kind == "expr":
+            assert c.expr is not None
+            names[c.id] = tuple(sorted(ex.names(ex.parse(c.expr))))
+        elif c.field_ref is not None:
+            names[c.id] = (c.field_ref,)
+        else:
+            names[c.id] = ()
+        if c.at_least is not None:
+            subs[c.id] = tuple(c.at_least.of)
+        elif c.all_of or c.any_of:
+            subs[c.id] = tuple(c.all_of or c.any_of or ())
+
+    reads: dict[str, frozenset[str]] = {}
+
+    def crit_reads(cid: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        if cid in reads:
+            return reads[cid]
+        out: set[str] = set()
+        for n in names[cid]:
+            out |= value_fields(n)
+        for s in subs.get(cid, ()):
+            if s not in seen:
+                out |= crit_reads(s, seen | {cid})
+        reads[cid] = frozenset(out)
+        return reads[cid]
+
+    for c in rs.criteria:
+        crit_reads(c.id)
+    return Context(scorer=scorer, fields=fields, derived=derived, criteria=criteria,
+                   index={c.id: i for i, c in enumerate(rs.criteria)}, names=names,
+                   subs=subs, reads=reads)

@@ -1,0 +1,189 @@
+"""Words and number formats for explanations, in Indonesian (``id``) and English.
+
+Indonesian is the default: groups and SMEs specialists read it. Numbers follow each
+language's habit: ``12,5`` and ``1.000`` in Indonesian, ``12.5`` and ``1,000`` in
+English.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from kematangan.criteria.model import Text
+
+__all__ = ["LANGS", "fmt_number", "fmt_unit", "fmt_value", "pair", "word"]
+
+LANGS = ("id", "en")
+
+_WORDS: dict[str, tuple[str, str]] = {
+    # headings
+    "explanation": ("Penjelasan hasil penilaian", "Explanation of the assessment"),
+    "portfolio": ("Laporan portofolio kelompok", "Group portfolio report"),
+    "ruleset": ("Aturan penilaian", "Ruleset"),
+    "version": ("versi", "version"),
+    "current_stage": ("Tahap saat ini", "Current stage"),
+    "class": ("Kelas", "Class"),
+    "score": ("Skor", "Score"),
+    "exit": ("Siap dilepas", "Ready for exit"),
+    "reasons": ("Yang menahan kelompok", "What holds the group back"),
+    "gaps": ("Jarak ke tingkat berikutnya", "Distance to the next level"),
+    "next_steps": ("Langkah berikutnya", "Next steps"),
+    "data_used": ("Data yang dipakai", "Data used"),
+    "derived": ("Nilai turunan", "Derived values"),
+    "issues": ("Masalah data", "Data problems"),
+    "points_by_stage": ("Poin per tahap", "Points by stage"),
+    "points_by_criterion": ("Poin per kriteria", "Points by criterion"),
+    "ladder": ("Tangga tahapan", "Stage ladder"),
+    # values and outcomes
+    "yes": ("ya", "yes"),
+    "no": ("tidak", "no"),
+    "missing": ("(kosong)", "(missing)"),
+    "met": ("terpenuhi", "met"),
+    "not_met": ("tidak terpenuhi", "not met"),
+    "unknown": ("belum diketahui (data kosong)", "unknown (data missing)"),
+    "not_yet": ("belum", "not yet"),
+    "undetermined": ("belum pasti (data kosong)", "undetermined (data missing)"),
+    "no_stage": ("belum mencapai tahap pertama", "not yet at the first stage"),
+    "no_class": ("belum masuk kelas mana pun", "not in any class"),
+    "none": ("tidak ada", "none"),
+    "other": ("Lainnya", "Other"),
+    # reason lines
+    "condition": ("Syarat", "Condition"),
+    "observed": ("Data", "Data"),
+    "advice": ("Saran", "Advice"),
+    "points_lost": ("poin hilang", "points lost"),
+    "points_at_stake": ("poin tertahan", "points at stake"),
+    "blocks_stage": ("menahan tahap berikutnya", "blocks the next stage"),
+    "blocks_class": ("menahan kelas berikutnya", "blocks the next class"),
+    "blocks_exit": ("menahan pelepasan", "blocks exit"),
+    "no_reasons": ("Tidak ada: semua kriteria terpenuhi dengan poin penuh.",
+                   "None: every criterion is met with full points."),
+    # gaps and steps
+    "to_stage": ("Menuju tahap", "Towards stage"),
+    "to_class": ("Menuju kelas", "Towards class"),
+    "to_exit": ("Menuju pelepasan", "Towards exit"),
+    "gates_missing": ("Syarat yang belum terpenuhi", "Requirements not met"),
+    "gates_unknown": ("Syarat yang datanya kosong", "Requirements with missing data"),
+    "points_short": ("Poin masih kurang", "Points still short"),
+    "min_score": ("skor minimal", "lowest score"),
+    "more_than": ("skor harus lebih dari", "score must exceed"),
+    "possible_with_data": ("Bisa tercapai bila data yang kosong dilengkapi.",
+                           "Could be reached once the missing data is recorded."),
+    "at_top_stage": ("Sudah di tahap tertinggi.", "Already at the highest stage."),
+    "at_top_class": ("Sudah di kelas tertinggi.", "Already in the highest class."),
+    "already": ("Sudah tercapai.", "Already reached."),
+    "meets": ("Memenuhi", "Meets"),
+    "adds_points": ("Menambah {n} poin", "Adds {n} points"),
+    "after_steps": ("Setelah langkah ini", "After these steps"),
+    "verified": ("diperiksa dengan menilai ulang data yang diubah",
+                 "checked by scoring the changed record again"),
+    "no_path": ("Belum ada jalan yang dapat dilakukan kelompok sendiri",
+                "No path the group can take by itself"),
+    "record_first": ("Catat dulu", "Record first"),
+    "stage_word": ("tahap", "stage"),
+    "class_word": ("kelas", "class"),
+    "score_of": ("dari", "of"),
+    "could_reach": ("Bisa naik sampai", "Could rise to"),
+    "once_recorded": ("bila data yang kosong dilengkapi",
+                      "once the missing data is recorded"),
+    "fix": ("perbaikan", "fix"),
+    "field": ("Data", "Field"),
+    "value": ("Nilai", "Value"),
+    "group": ("Kelompok", "Group"),
+    "groups": ("kelompok", "groups"),
+    "criterion": ("Kriteria", "Criterion"),
+    "points": ("Poin", "Points"),
+    "stage_distribution": ("Sebaran tahap", "Stage distribution"),
+    "class_distribution": ("Sebaran kelas", "Class distribution"),
+    "common_blockers": ("Penghambat yang paling sering",
+                        "Most common blocking criteria"),
+    "exit_ready_count": ("Kelompok siap dilepas", "Groups ready for exit"),
+    "top_reasons": ("Alasan utama", "Main reasons"),
+    "records": ("Jumlah kelompok", "Number of groups"),
+    "with_issues": ("Kelompok dengan masalah data", "Groups with data problems"),
+    "rows_shown": ("Menampilkan {shown} dari {total} kelompok.",
+                   "Showing {shown} of {total} groups."),
+    "hash": ("hash", "hash"),
+}
+
+
+def word(key: str, lang: str = "id") -> str:
+    """A fixed word or phrase in ``lang``.
+
+    Examples
+    --------
+    >>> word("current_stage"), word("current_stage", "en")
+    ('Tahap saat ini', 'Current stage')
+    """
+    id_, en = _WORDS[key]
+    return en if lang == "en" else id_
+
+
+def pair(key: str) -> Text:
+    """A fixed phrase as a bilingual :class:`Text`."""
+    id_, en = _WORDS[key]
+    return Text(id=id_, en=en)
+
+
+_SWAP_SEPARATORS = str.maketrans(",.", ".,")
+_CURRENCY = ("Rp", "Rp.", "IDR")
+"""Units written before the amount, in both languages: Rp 500.000."""
+
+
+def fmt_number(x: float, lang: str = "id") -> str:
+    """A number as people write it: no trailing ``.0``, the language's separators.
+
+    Examples
+    --------
+    >>> fmt_number(12.5), fmt_number(12.5, "en"), fmt_number(1000.0)
+    ('12,5', '12.5', '1.000')
+    >>> fmt_number(0.75), fmt_number(-3.0, "en")
+    ('0,75', '-3')
+    """
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    text = f"{x:,.6f}".rstrip("0").rstrip(".") if not float(x).is_integer() else (
+        f"{int(x):,}")
+    if lang == "en":
+        return text
+    return text.translate(_SWAP_SEPARATORS)
+
+
+def fmt_value(value: Any, unit: str | None = None, lang: str = "id") -> str:
+    """A decoded value for reading: yes/no, numbers with their unit, or "(missing)".
+
+    Units are the ruleset's words (Indonesian); English shows only symbol units
+    such as ``%``.
+
+    Examples
+    --------
+    >>> fmt_value(True), fmt_value(None, lang="en"), fmt_value(5, "orang")
+    ('ya', '(missing)', '5 orang')
+    >>> fmt_value(12.5, "%", "en"), fmt_value(3, "kali", "en")
+    ('12.5%', '3')
+    >>> fmt_value(2500000, "Rp"), fmt_value(2500000, "Rp", "en")
+    ('Rp 2.500.000', 'Rp 2,500,000')
+    """
+    if value is None:
+        return word("missing", lang)
+    if isinstance(value, bool):
+        return word("yes" if value else "no", lang)
+    if isinstance(value, int | float):
+        if unit in _CURRENCY:
+            return f"{unit} {fmt_number(float(value), lang)}"
+        return fmt_number(float(value), lang) + fmt_unit(unit, lang)
+    if value in ("met", "not_met", "unknown"):
+        return word(str(value), lang)
+    return str(value)
+
+
+def fmt_unit(unit: str | None, lang: str = "id") -> str:
+    """The unit after a number: ``%`` joined, a word after a space (Indonesian)."""
+    if not unit:
+        return ""
+    if unit in _CURRENCY:
+        return f" {unit}"
+    if not any(ch.isalpha() for ch in unit):
+        return unit
+    return "" if lang == "en" else f" {unit}"
