@@ -994,9 +994,12 @@ def _batch(scorer: Scorer, records: Any) -> BatchResult:
 
 
 def _kematangan_version() -> str:
-    import kematangan
+    from importlib.metadata import PackageNotFoundError, version
 
-    return kematangan.__version__
+    try:
+        return version("kematangan")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
 
 
 # --------------------------------------------------------------------------- #
