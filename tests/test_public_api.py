@@ -28,6 +28,7 @@ def test_all_names_exist(name: str) -> None:
 def test_top_level_exports_every_public_name() -> None:
     public = {n for n in dir(kematangan) if not n.startswith("_")}
     modules = {"criteria", "scoring", "errors", "explain", "io", "cli", "cli_model",
+               "pipeline",
                "docgen"}
     assert public - modules - {"annotations"} == set(kematangan.__all__)
 

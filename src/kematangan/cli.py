@@ -9,15 +9,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
 from kematangan.cli_model import model_app
 from kematangan.criteria import list_rulesets, load_ruleset, validate_ruleset
 from kematangan.criteria.schema import ruleset_json_schema_text
-from kematangan.errors import KematanganError
-from kematangan.scoring import Scorer, run_cases
+from kematangan.errors import KematanganError, suggest
+from kematangan.scoring import BatchResult, MaturityModel, Scorer, run_cases
 
 __all__ = ["app", "cli_reference", "main"]
 
@@ -51,58 +51,201 @@ def _scorer(ruleset: str) -> Scorer:
         _fail(str(err))
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+LangOpt = Annotated[str, typer.Option(help="Language of labels and texts: id "
+                                     "(Indonesian) or en.")]
+SheetOpt = Annotated[str | None, typer.Option(
+    help="Sheet name or 0-based index (workbooks). Default: the first sheet whose "
+    "headers match the ruleset.")]
+InputArg = Annotated[Path, typer.Argument(
+    help="Group records: .xlsx, .xls, .ods, .csv, .tsv, .json, .jsonl or .parquet, "
+    "one row per group.")]
+
+
+def _lang(lang: str) -> str:
+    if lang not in ("id", "en"):
+        raise typer.BadParameter("use 'id' or 'en'", param_hint="--lang")
+    return lang
+
+
+def _sheet(sheet: str | None) -> str | int | None:
+    return int(sheet) if sheet is not None and sheet.isdigit() else sheet
+
+
+def _read(path: Path, scorer: Scorer, sheet: str | None) -> BatchResult:
+    from kematangan.io import read_table
+
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        _fail(f"cannot read {path}: {err.strerror}")
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            _fail(f"{path}, line {n}: blank line; remove it (one JSON object per line)")
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            _fail(f"{path}, line {n}: not valid JSON ({err.msg}); fix the line")
-        if not isinstance(row, dict):
-            _fail(f"{path}, line {n}: expected a JSON object of field values")
-        rows.append(row)
-    if not rows:
-        _fail(f"{path} has no records")
-    return rows
+        table = read_table(path, scorer.ruleset, sheet=_sheet(sheet))
+    except KematanganError as err:
+        _fail(str(err))
+    return scorer.score_batch(table.columns, group_ids=table.group_ids)
 
 
 @app.command()
 def score(
-    input: Annotated[Path, typer.Argument(help="Group records as JSON lines (one "
-                                          "object of field values per line).")],
+    input: InputArg,
     ruleset: RulesetOpt,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Where to write one result per line (JSON lines). "
-        "Default: INPUT.scored.jsonl next to the input.")] = None,
+        "--output", "-o", help="Results file: .xlsx (sheets results, errors, "
+        "summary, ruleset), .csv, .jsonl or .parquet (the other sheets as files "
+        "beside it). Default: INPUT.scored.xlsx next to the input.")] = None,
+    sheet: SheetOpt = None,
+    lang: LangOpt = "id",
+    top_reasons: Annotated[int, typer.Option(
+        help="How many reasons to list per group.", min=0)] = 3,
+    model: Annotated[Path | None, typer.Option(
+        help="A model saved by 'kematangan model fit': adds its probability "
+        "beside the rules' result.")] = None,
 ) -> None:
-    """Score every record of INPUT and write the results next to it."""
-    if input.suffix.lower() not in (".jsonl", ".ndjson"):
-        _fail(f"{input}: this version reads JSON lines (.jsonl); spreadsheet input "
-              "is not available yet")
+    """Score every row of INPUT; write every row back with its results."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from kematangan.pipeline import score_file
+
+    lang = _lang(lang)
     scorer = _scorer(ruleset)
-    batch = scorer.score_batch(_read_jsonl(input))
-    target = output or input.with_name(f"{input.stem}.scored.jsonl")
-    with target.open("w", encoding="utf-8") as fp:
-        batch.to_jsonl(fp)
-    summary = batch.summary()
-    typer.echo(f"{summary['records']} groups scored with {scorer.ruleset.id} "
-               f"{scorer.ruleset.version} (hash {scorer.ruleset.content_hash[:12]})")
-    typer.echo("  stage: " + ", ".join(f"{k} {v}" for k, v in
-                                       summary["stage"].items()))
+    fitted = None
+    if model is not None:
+        try:
+            fitted = MaturityModel.load(model, scorer.ruleset)
+        except (KematanganError, OSError, ValueError) as err:
+            _fail(f"cannot use model {model}: {err}")
+    target = output or input.with_name(f"{input.stem}.scored.xlsx")
+    if target.resolve() == input.resolve():
+        _fail("the output would overwrite the input; choose another --output")
+    console = Console(stderr=True)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                  console=console, transient=True,
+                  disable=not console.is_terminal) as bar:
+        task = bar.add_task("scoring", total=None)
+        done = 0
+
+        def advance(rows: int) -> None:
+            nonlocal done
+            done += rows
+            bar.update(task, description=f"scored {done:,} rows")
+
+        try:
+            summary = score_file(input, scorer, target, sheet=_sheet(sheet),
+                                 lang=lang, top_reasons=top_reasons, model=fitted,
+                                 progress=advance)
+        except KematanganError as err:
+            _fail(str(err))
+    rs = scorer.ruleset
+    typer.echo(f"{summary.rows} groups scored with {rs.id} {rs.version} "
+               f"(hash {rs.content_hash[:12]})")
+    if scorer.plan.stage_ids:
+        typer.echo("  stage: " + ", ".join(f"{k} {v}" for k, v in
+                                           summary.stage.items())
+                   + f" (missing data leaves {summary.stage_undetermined} "
+                   "undetermined: shown at the stage reached for certain)")
     if scorer.plan.class_ids:
         typer.echo("  class: " + ", ".join(f"{k} {v}" for k, v in
-                                           summary["class"].items()))
+                                           summary.class_.items())
+                   + f" ({summary.class_undetermined} undetermined)")
     if scorer.plan.exit_stage >= 0:
-        typer.echo(f"  exit-ready: {summary['exit_ready']}")
-    typer.echo(f"  records with unusable values: {summary['records_with_issues']} "
-               "(listed under 'issues' in each result)")
-    typer.echo(f"results: {target}")
+        typer.echo(f"  exit-ready: {summary.exit_ready}")
+    typer.echo(f"  values that could not be used: {summary.errors}; values read "
+               f"with a note: {summary.notes} (see the errors sheet)")
+    typer.echo("results: " + ", ".join(str(p) for p in summary.written))
+
+
+@app.command("explain")
+def explain_cmd(
+    input: InputArg,
+    ruleset: RulesetOpt,
+    group: Annotated[str | None, typer.Option(
+        help="Only the group with this id (default: every group).")] = None,
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="text, md, json or html.")] = "text",
+    lang: LangOpt = "id",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file instead of the screen.")] = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Explain each group's result: what holds it back and the next steps."""
+    from kematangan.explain import explain, render_html, render_markdown, render_text
+
+    lang = _lang(lang)
+    if format not in ("text", "md", "json", "html"):
+        raise typer.BadParameter("use text, md, json or html", param_hint="--format")
+    scorer = _scorer(ruleset)
+    batch = _read(input, scorer, sheet)
+    rows = range(len(batch))
+    if group is not None:
+        ids = [] if batch.group_ids is None else batch.group_ids.tolist()
+        rows = range(0)
+        if group in ids:
+            rows = range(ids.index(group), ids.index(group) + 1)
+        else:
+            close = suggest(group, [str(i) for i in ids if i is not None])
+            hint = f" (did you mean {close!r}?)" if close else ""
+            _fail(f"no group {group!r} in {input}{hint}")
+    explanations = [explain(batch.assessment(i), scorer) for i in rows]
+    if format == "json":
+        text = json.dumps([e.model_dump(mode="json") for e in explanations],
+                          ensure_ascii=False, indent=2)
+    elif format == "html":
+        if len(explanations) != 1:
+            _fail("--format html explains one group: add --group ID (or use "
+                  "'kematangan report' for all groups)")
+        text = render_html(explanations[0], lang)
+    else:
+        render = render_markdown if format == "md" else render_text
+        text = "\n\n".join(render(e, lang) for e in explanations)
+    _emit(text, output)
+
+
+@app.command()
+def report(
+    input: InputArg,
+    ruleset: RulesetOpt,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="The HTML report to write.")],
+    lang: LangOpt = "id",
+    top_reasons: Annotated[int, typer.Option(min=1)] = 3,
+    sheet: SheetOpt = None,
+) -> None:
+    """Write a self-contained HTML portfolio report for every group in INPUT."""
+    from kematangan.explain import portfolio_report_html
+
+    lang = _lang(lang)
+    scorer = _scorer(ruleset)
+    batch = _read(input, scorer, sheet)
+    _emit(portfolio_report_html(batch, scorer, lang, k=top_reasons), output)
+
+
+@app.command()
+def template(
+    ruleset: RulesetOpt,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="The .xlsx template to write.")] = Path(
+            "template.xlsx"),
+    lang: LangOpt = "id",
+) -> None:
+    """Write an empty spreadsheet with the ruleset's headers, units, allowed values
+    (as drop-down lists) and a filled example row."""
+    from kematangan.io import write_template
+
+    scorer = _scorer(ruleset)
+    try:
+        path = write_template(output, scorer.ruleset, lang=_lang(lang))
+    except KematanganError as err:
+        _fail(str(err))
+    typer.echo(f"template: {path}")
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text)
+        return
+    try:
+        output.write_text(text if text.endswith("\n") else text + "\n",
+                          encoding="utf-8")
+    except OSError as err:
+        _fail(f"cannot write {output}: {err.strerror}")
+    typer.echo(f"written: {output}")
 
 
 @rulesets_app.command("list")

@@ -9,17 +9,17 @@ traceback); 2 usage errors.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import warnings
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, cast
 
+import numpy as np
 import typer
 
-from kematangan.criteria.model import Ruleset
-from kematangan.errors import KematanganError
+from kematangan.criteria.model import FieldSpec, Ruleset, Text
+from kematangan.errors import KematanganError, suggest
+from kematangan.io import read_table
+from kematangan.io.values import read_boolean
 from kematangan.scoring.scorer import Scorer
 
 __all__ = ["model_app", "read_labelled"]
@@ -32,17 +32,13 @@ model_app = typer.Typer(
 )
 
 DataArg = Annotated[Path, typer.Argument(
-    help="Labelled group records: a .csv file (header row) or .jsonl file (one JSON "
-    "object per line).")]
+    help="Labelled group records: .xlsx, .xls, .ods, .csv, .tsv, .json, .jsonl or "
+    ".parquet, one row per group.")]
 LabelOpt = Annotated[str, typer.Option(
     "--label", "-l", help="The column holding the label: 1/0, true/false, ya/tidak. "
     "Rows with a blank label are left out.")]
 RulesetOpt = Annotated[str, typer.Option(
     "--ruleset", "-r", help="A bundled ruleset id or a YAML file.")]
-
-_TRUE = {"1", "1.0", "true", "t", "yes", "y", "ya", "benar"}
-_FALSE = {"0", "0.0", "false", "f", "no", "n", "tidak", "salah"}
-
 
 def _fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
@@ -164,111 +160,41 @@ def _scorer(ruleset: str) -> Scorer:
         _fail(str(err))
 
 
+_LABEL_SPEC = FieldSpec(id="label", type="boolean", label=Text(id="label"))
+
+
 def read_labelled(path: Path, label: str, ruleset: Ruleset
-                  ) -> tuple[list[dict[str, Any]], list[bool]]:
-    """Records and labels from a CSV or JSON Lines file (a small interim reader).
+                  ) -> tuple[dict[str, Any], list[bool]]:
+    """Columns and labels from any file the project's readers take.
 
-    Headers are matched to field ids and aliases (ignoring case); CSV texts are
-    turned into numbers and booleans per field type. Rows with a blank label are
-    left out. Exits with code 1 and a message on unreadable input.
+    The label column holds 1/0, true/false or ya/tidak; rows with a blank label are
+    left out. Exits with code 1 and a message on unreadable input or labels.
     """
-    rows = _read_rows(path)
-    names: dict[str, str] = {}
-    for f in ruleset.fields:
-        for alias in (f.id, *f.aliases):
-            names.setdefault(_norm(alias), f.id)
-    for alias in (ruleset.group_id.field, *ruleset.group_id.aliases):
-        names.setdefault(_norm(alias), ruleset.group_id.field)
-    types = {f.id: f.type for f in ruleset.fields}
-    headers = list(rows[0]) if rows else []
-    if label not in headers:
-        _fail(f"{path} has no column {label!r}; columns: {', '.join(headers)}")
-    records: list[dict[str, Any]] = []
-    labels: list[bool] = []
-    for n, row in enumerate(rows, 1):
-        y = _label(row.get(label))
-        if y is None:
-            continue
-        if isinstance(y, str):
-            _fail(f"{path}, record {n}: label {y!r} in column {label!r} is not 1/0, "
-                  "true/false or ya/tidak")
-        rec: dict[str, Any] = {}
-        for key, value in row.items():
-            if key == label:
-                continue
-            fid = names.get(_norm(key), key)
-            rec[fid] = _convert(value, types.get(fid))
-        records.append(rec)
-        labels.append(y)
-    if not records:
-        _fail(f"{path} has no record with a label in column {label!r}")
-    return records, labels
-
-
-def _read_rows(path: Path) -> list[dict[str, Any]]:
-    suffix = path.suffix.lower()
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as err:
-        _fail(f"cannot read {path}: {err.strerror}")
-    except UnicodeDecodeError:
-        _fail(f"{path} is not UTF-8 text; save it as UTF-8 CSV or JSON lines")
-    if suffix == ".csv":
-        try:
-            dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return list(csv.DictReader(io.StringIO(text, newline=""), dialect=dialect))
-    if suffix in (".jsonl", ".ndjson"):
-        rows = []
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                _fail(f"{path}, line {n}: not valid JSON ({err.msg})")
-            if not isinstance(row, dict):
-                _fail(f"{path}, line {n}: expected a JSON object of field values")
-            rows.append(row)
-        return rows
-    _fail(f"cannot read {path}: use a .csv or .jsonl file")
-
-
-def _norm(name: str) -> str:
-    return " ".join(name.lower().replace("_", " ").split())
-
-
-def _label(raw: Any) -> bool | str | None:
-    """True/False, None for blank, or the raw text when it is not a label."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, int | float) and raw in (0, 1):
-        return bool(raw)
-    text = str(raw).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    return str(raw)
-
-
-def _convert(value: Any, kind: str | None) -> Any:
-    """A CSV text as the type its field takes; JSON values pass through."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    if not text:
-        return None
-    if kind in ("number", "integer"):
-        try:
-            number = float(text)
-        except ValueError:
-            return text
-        return int(number) if kind == "integer" and number.is_integer() else number
-    if kind == "boolean":
-        low = text.lower()
-        return True if low in _TRUE else False if low in _FALSE else text
-    return text
+        table = read_table(path, ruleset)
+    except KematanganError as err:
+        _fail(str(err))
+    if label not in table.passthrough:
+        close = suggest(label, list(table.passthrough))
+        hint = f" (did you mean {close!r}?)" if close else ""
+        _fail(f"{path} has no column {label!r}{hint}")
+    keep: list[int] = []
+    labels: list[bool] = []
+    for i, raw in enumerate(table.passthrough[label]):
+        reading = read_boolean(raw, _LABEL_SPEC)
+        if reading.severity == "error":
+            _fail(f"{path}, row {int(table.row_numbers[i])}: label {raw!r} in column "
+                  f"{label!r} is not 1/0, true/false or ya/tidak")
+        if reading.value is None:
+            continue
+        keep.append(i)
+        labels.append(reading.value == 1.0)
+    if not keep:
+        _fail(f"{path} has no record with a label in column {label!r}")
+    index = np.array(keep)
+    columns: dict[str, Any] = {k: v[index] for k, v in table.columns.items()}
+    if table.group_ids is not None:
+        columns[ruleset.group_id.field] = table.group_ids[index]
+    if "synthetic" in table.passthrough:  # keep the synthetic-data flag visible
+        columns["synthetic"] = table.passthrough["synthetic"][index]
+    return columns, labels

@@ -126,7 +126,7 @@ def test_bad_label_value_exits_1_naming_the_record(tmp_path: Path) -> None:
     result = runner.invoke(model_app, ["fit", str(path), "-l", "y", "-r", "ppmk-ksm",
                                        "-o", str(tmp_path / "m.json")])
     assert result.exit_code == 1
-    assert "record 4: label 'maybe'" in result.output
+    assert "row 5: label 'maybe'" in result.output  # row 1 is the header
 
 
 def test_evaluate_refuses_a_model_of_another_ruleset(train_csv: Path,
@@ -142,10 +142,11 @@ def test_evaluate_refuses_a_model_of_another_ruleset(train_csv: Path,
     assert "the model was fitted with ruleset 'ppmk-ksm'" in result.output
 
 
-def test_unsupported_file_type_exits_1(tmp_path: Path) -> None:
+def test_damaged_workbook_exits_1(tmp_path: Path) -> None:
     path = tmp_path / "d.xlsx"
     path.write_bytes(b"PK")
     result = runner.invoke(model_app, ["fit", str(path), "-l", "y", "-r", "ppmk-ksm",
                                        "-o", str(tmp_path / "m.json")])
     assert result.exit_code == 1
-    assert "use a .csv or .jsonl file" in result.output
+    assert "damaged or is not a workbook" in result.output
+    assert "Traceback" not in result.output

@@ -187,20 +187,23 @@ class BatchResult:
             for name, col in self.columns().items()})
 
     def summary(self) -> dict[str, Any]:
-        """Counts per stage and class, exit-ready groups and records with issues."""
+        """Counts per stage and class (``none``: no stage or class reached for
+        certain), how many of those missing data leaves undetermined, exit-ready
+        groups and records with issues."""
         stages = {s: int((self.raw.stage == i).sum())
                   for i, s in enumerate(self.plan.stage_ids)}
         stages["none"] = int((self.raw.stage < 0).sum())
         classes = {k: int((self.raw.class_ == i).sum())
                    for i, k in enumerate(self.plan.class_ids)}
-        classes["undetermined"] = int(
-            (self.raw.class_ != self.raw.class_upper).sum())
+        classes["none"] = int((self.raw.class_ < 0).sum())
         rows_with_issues = len({x.row for x in self.issues})
         return {
             "records": len(self),
             "stage": stages,
             "stage_undetermined": int((self.raw.stage != self.raw.stage_upper).sum()),
             "class": classes,
+            "class_undetermined": int(
+                (self.raw.class_ != self.raw.class_upper).sum()),
             "exit_ready": int((self.raw.exit_ready == 1).sum()),
             "records_with_issues": rows_with_issues,
             "ruleset": {"id": self.plan.ruleset_id, "version": self.plan.version,

@@ -90,7 +90,8 @@ class Scorer:
         return build_assessment(self.plan, row, issues,
                                 None if gid is None else str(gid))
 
-    def score_batch(self, records: Any, *, group_ids: Sequence[Any] | None = None
+    def score_batch(self, records: Any, *,
+                    group_ids: Sequence[Any] | npt.NDArray[Any] | None = None
                     ) -> BatchResult:
         """Score many records at once, vectorized over columns.
 

@@ -1,0 +1,112 @@
+"""What every cell reader shares: the outcome of reading one cell, text clean-up, and
+the tokens that mean "missing" or "a formula failed".
+
+A reader turns one distinct cell value into a :class:`Reading`: the parsed value, and,
+when the reader had to change the value's form or could not use it, a code, a
+severity and texts for the user. Readers are called once per *distinct* value of a
+column, so they can afford to be careful.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, NamedTuple
+
+from kematangan.io.table import Severity
+
+__all__ = [
+    "DASHES",
+    "EXCEL_ERRORS",
+    "MISSING_WORDS",
+    "Reading",
+    "clean_text",
+    "dash_missing",
+    "excel_error",
+    "show",
+]
+
+
+class Reading(NamedTuple):
+    """The outcome of reading one cell value.
+
+    ``value`` is ``None`` when the cell is missing or unusable. ``code`` is empty
+    for a value read as written.
+    """
+
+    value: Any
+    code: str = ""
+    severity: Severity | None = None
+    problem: str = ""
+    fix: str = ""
+
+
+MISSING = Reading(None)
+
+MISSING_WORDS = frozenset(
+    {"", "n/a", "na", "n.a", "n.a.", "null", "none", "nan", "?", "tidak diketahui",
+     "tdk diketahui", "tak diketahui"}
+)
+"""Texts that say plainly "no value"; read as missing without a note."""
+
+DASHES = frozenset({"-", "--", "---", "\u2013", "\u2014", "\u2015", "\u2212"})
+"""A dash alone is read as missing, with a note: some people write it for zero."""
+
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+     "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#BUSY!", "#CONNECT!",
+     "#UNKNOWN!", "#N/A!"}
+)
+"""The error values a failed Excel or LibreOffice formula leaves in a cell."""
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
+
+
+def clean_text(text: str) -> str:
+    """Trim a cell's text and turn every kind of space (non-breaking, narrow,
+    zero-width) into one plain space.
+
+    Examples
+    --------
+    >>> clean_text("\\u00a0 12\\u00a0500 \\t")
+    '12 500'
+    """
+    if text.isascii():
+        return " ".join(text.split())
+    return _SPACES.sub(" ", text).strip()
+
+
+def show(value: object) -> str:
+    """A cell value as text for a message: whole floats lose their ``.0``.
+
+    Examples
+    --------
+    >>> show(5.0), show(0.25), show(None), show(dt.date(2024, 3, 5))
+    ('5', '0.25', '', '2024-03-05')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def dash_missing(text: str) -> Reading:
+    """A lone dash: missing, with a note that says how to write zero."""
+    return Reading(
+        None, "dash_missing", "note",
+        f"{text!r} read as missing",
+        "if it means zero or 'no', write 0 or tidak; leave the cell blank when the "
+        "value is unknown",
+    )
+
+
+def excel_error(text: str) -> Reading:
+    """A formula error value: unusable."""
+    return Reading(
+        None, "excel_error", "error",
+        f"the cell holds the formula error {text}; read as missing",
+        "correct the formula in the source sheet, or type the value in",
+    )
