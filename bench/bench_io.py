@@ -185,6 +185,16 @@ def step(name: str, folder: Path) -> dict[str, Any]:
         with ResultWriter(folder / f"stream.{fmt}") as w:
             for chunk in iter_tables(folder / f"input.{fmt}", rs, chunk_rows=20_000):
                 w.write(_result_columns(chunk))
+    elif name.startswith("endtoend-"):
+        # What `kematangan score INPUT -o OUTPUT` runs, in the input's format.
+        from kematangan.pipeline import score_file
+        from kematangan.scoring import Scorer
+
+        fmt = name.removeprefix("endtoend-")
+        spent: dict[str, float] = {}
+        summary = score_file(folder / f"input.{fmt}", Scorer(rs),
+                             folder / f"scored.{fmt}", timings=spent)
+        info = {"rows": summary.rows, **{k: round(v, 2) for k, v in spent.items()}}
     elif name.startswith("write-"):
         fmt = name.removeprefix("write-")
         cols = dataset(int((folder / "rows").read_text()))
@@ -232,7 +242,7 @@ def _w_xlsxwriter_default(path: Path, cols: dict[str, npt.NDArray[Any]]) -> None
 
 
 def _w_pyexcelerate(path: Path, cols: dict[str, npt.NDArray[Any]]) -> None:
-    from pyexcelerate import Workbook  # type: ignore[import-untyped,unused-ignore]
+    from pyexcelerate import Workbook  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
     names, lists = _rows_of(cols)
     book = Workbook()
@@ -333,7 +343,8 @@ def main() -> None:
                      "chunks-xlsx", "chunks-csv", "chunks-parquet",
                      "write-xlsx", "write-csv", "write-jsonl", "write-parquet",
                      "roundtrip-xlsx", "roundtrip-csv", "roundtrip-parquet",
-                     "stream-xlsx", "stream-csv", "stream-parquet"):
+                     "stream-xlsx", "stream-csv", "stream-parquet",
+                     "endtoend-xlsx", "endtoend-csv", "endtoend-parquet"):
             r = _run(name, folder)
             detail = {k: v for k, v in r.items()
                       if k not in ("seconds", "cpu", "peak_mb")}
@@ -346,9 +357,11 @@ def main() -> None:
             rows = args.rows * args.scale
             (longer / "rows").write_text(str(rows))
             write_inputs(longer, rows)
-            print(f"\nchunked read + chunked write (stream-*): peak RSS MB at "
+            print(f"\nchunked read + write (stream-*) and scoring (endtoend-*): "
+                  "peak RSS MB at "
                   f"{args.rows:,} and {rows:,} rows")
-            for name in ("stream-csv", "stream-parquet", "stream-xlsx"):
+            for name in ("stream-csv", "stream-parquet", "stream-xlsx",
+                         "endtoend-csv", "endtoend-parquet", "endtoend-xlsx"):
                 short, long_ = _run(name, folder), _run(name, longer)
                 print(f"{name:<27} {short.get('peak_mb', '-'):>7}  "
                       f"{long_.get('peak_mb', '-'):>7}   "
