@@ -47,8 +47,9 @@ def _condition(rs: Ruleset, c: Criterion) -> str:
     return f"`{_cell(c.expr or '')}`"
 
 
-def ruleset_page(rs: Ruleset) -> str:
-    """The Markdown reference page of one ruleset.
+def ruleset_page(rs: Ruleset, example: Path | None = None) -> str:
+    """The Markdown reference page of one ruleset, with the example sheet scored
+    when ``example`` (a path to it) is given.
 
     Examples
     --------
@@ -119,11 +120,43 @@ def ruleset_page(rs: Ruleset) -> str:
                 f"these criteria are met: {req}."]
     out += ["", "## Embedded test cases", "", f"{len(rs.tests)} cases:", ""]
     out += [f"- {t.name}" for t in rs.tests]
+    if example is not None and example.exists():
+        out += ["", *_example_section(rs, example)]
     return "\n".join(out) + "\n"
 
 
+def _example_section(rs: Ruleset, example: Path) -> list[str]:
+    from kematangan.io import read_table
+    from kematangan.scoring import Scorer
+
+    scorer = Scorer(rs)
+    table = read_table(example, rs)
+    s = scorer.score_batch(table.columns, group_ids=table.group_ids).summary()
+    rel = f"examples/{example.name}"
+    out = ["## Example", "",
+           f"`{rel}` ({s['records']} groups) scored with "
+           f"`kematangan score {rel.replace('.csv', '.xlsx')} --ruleset {rs.id}`:",
+           "", "| | groups |", "|---|---|"]
+    if rs.stages:
+        out += [f"| stage {k} | {v} |" for k, v in s["stage"].items()]
+        out.append(f"| stage undetermined (missing data) | {s['stage_undetermined']} |")
+    if rs.classes:
+        out += [f"| class {k} | {v} |" for k, v in s["class"].items()]
+        out.append(f"| class undetermined (missing data) | {s['class_undetermined']} |")
+    if rs.exit is not None:
+        out.append(f"| exit-ready | {s['exit_ready']} |")
+    errors = sum(1 for i in table.issues if i.severity == "error")
+    out.append(f"| cells the reader could not use | {errors} |")
+    out.append(f"| rows with a value out of bounds | {s['records_with_issues']} |")
+    return out
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+"""The example sheets of a source checkout (not shipped in the wheel)."""
+
+
 def _page_of(name: str) -> str:
-    return ruleset_page(load_ruleset(name))
+    return ruleset_page(load_ruleset(name), EXAMPLES / f"{name}.csv")
 
 
 def generated_pages() -> dict[str, Callable[[], str]]:
