@@ -135,3 +135,18 @@ stages:
     assert s.score({"b": True, "a": 0}).stage is None
     a = s.score({"b": True})
     assert (a.stage, a.stage_upper) == (None, "s1")
+
+
+def test_infinite_value_in_an_unbounded_field_is_an_issue() -> None:
+    # Regression: the per-record fast path once let inf through when a number
+    # field had no max.
+    s = Scorer(parse_ruleset(HEAD.replace(
+        "  - {id: a, type: number, label: A, min: 0, max: 10}",
+        "  - {id: a, type: number, label: A}") + "criteria:\n"
+        "  - {id: k, label: K, threshold: {field: a, op: '>', value: 1}}\n"))
+    for value in (float("inf"), float("-inf"), float("nan")):
+        a = s.score({"a": value})
+        assert a.inputs["a"] is None
+        assert a.outcomes["k"].outcome == "unknown"
+    assert [i.field for i in s.score({"a": float("inf")}).issues] == ["a"]
+    assert s.score({"a": float("nan")}).issues == []

@@ -141,14 +141,44 @@ def encode_record(plan: Plan, record: Mapping[str, Any], row: int | None
     """Encode one record's field values (in plan order) and list its issues."""
     values: list[float] = []
     issues: list[RecordIssue] = []
-    for slot in plan.fields:
-        raw = record.get(slot.id)
+    get = record.get
+    for slot, numeric, lo, hi in _fast_bounds(plan):
+        raw = get(slot.id)
+        # Inline fast paths for the common cells; anything else takes encode_value.
+        if raw is None:
+            values.append(NAN)
+            continue
+        tp = type(raw)
+        if numeric and (tp is int or (tp is float and raw - raw == 0.0)) and (
+            lo <= raw <= hi
+        ):  # raw - raw is 0.0 only for a finite float: NaN and inf go the slow way
+            values.append(float(raw))
+            continue
+        if tp is bool and slot.type == "boolean":
+            values.append(1.0 if raw else 0.0)
+            continue
         v, problem, fix = encode_value(slot, raw)
         values.append(v)
         if problem is not None:
             issues.append(RecordIssue(row=row, field=slot.id, value=_jsonable(raw),
                                       problem=problem, fix=fix or ""))
     return values, issues
+
+
+_BOUNDS: dict[str, list[tuple[FieldSlot, bool, float, float]]] = {}
+
+
+def _fast_bounds(plan: Plan) -> list[tuple[FieldSlot, bool, float, float]]:
+    """Per field: whether a plain float is accepted as is (a number field; an
+    integer field only takes plain ints, checked by encode_value), and its bounds."""
+    found = _BOUNDS.get(plan.content_hash)
+    if found is None:
+        found = _BOUNDS[plan.content_hash] = [
+            (f, f.type == "number",
+             f.min if f.min is not None else -math.inf,
+             f.max if f.max is not None else math.inf)
+            for f in plan.fields]
+    return found
 
 
 def encode_column(slot: FieldSlot, column: Sequence[Any] | npt.NDArray[Any], n: int,

@@ -149,6 +149,8 @@ class Plan:
     value_ids: tuple[str, ...] = field(default=())
     sum_order: tuple[int, ...] = field(default=())
     stage_sum_order: tuple[tuple[int, ...], ...] = field(default=())
+    max_points: tuple[float, ...] = field(default=())
+    """Each criterion's most points, in ruleset order."""
 
     @property
     def criterion_ids(self) -> tuple[str, ...]:
@@ -224,6 +226,7 @@ def compile_plan(ruleset: Ruleset) -> Plan:
         sum_order=tuple(sorted(range(len(steps)), key=lambda i: steps[i].id)),
         stage_sum_order=tuple(tuple(sorted(m, key=lambda i: steps[i].id))
                               for m in stage_members),
+        max_points=tuple(s.max_points for s in steps),
     )
 
 

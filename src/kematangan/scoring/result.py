@@ -180,6 +180,7 @@ def blocking_criteria(plan: Plan, outcomes: Sequence[int], stage: int) -> list[s
 
 _CACHE_LIMIT = 20_000
 _result_tables: dict[str, list[dict[tuple[int, float], CriterionResult]]] = {}
+_refs: dict[str, RulesetRef] = {}
 
 
 def _tables(plan: Plan) -> list[dict[tuple[int, float], CriterionResult]]:
@@ -209,8 +210,10 @@ def _assessment(values: dict[str, Any]) -> Assessment:
 def build_assessment(plan: Plan, row: RowResult, issues: Sequence[RecordIssue],
                      group_id: str | None) -> Assessment:
     """Assemble the public :class:`Assessment` from an engine's :class:`RowResult`."""
-    ref = RulesetRef.model_construct(id=plan.ruleset_id, version=plan.version,
-                                     hash=plan.content_hash)
+    ref = _refs.get(plan.content_hash)
+    if ref is None:
+        ref = _refs[plan.content_hash] = RulesetRef(
+            id=plan.ruleset_id, version=plan.version, hash=plan.content_hash)
     stages, classes = plan.stage_ids, plan.class_ids
     outcomes: dict[str, CriterionResult] = {}
     for c, table, o, p in zip(plan.criteria, _tables(plan), row.outcomes, row.points,

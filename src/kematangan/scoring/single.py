@@ -11,13 +11,14 @@ import math
 from collections.abc import Callable, Sequence
 
 from kematangan.criteria import expr as ex
-from kematangan.scoring.plan import AtLeastOf, CriterionStep, CritRef, Plan
+from kematangan.scoring.plan import AtLeastOf, CritRef, Plan
 from kematangan.scoring.result import RowResult
 
 __all__ = ["SingleEngine", "aggregate"]
 
 NAN = math.nan
 Fn = Callable[[list[float], list[float]], float]
+Bands = tuple[tuple[float, float, bool, bool, float], ...]
 """(values, outcomes-as-floats) -> value."""
 
 
@@ -202,42 +203,45 @@ class SingleEngine:
         slot = {name: i for i, name in enumerate(plan.value_ids)}
         crit = {c.id: c.index for c in plan.criteria}
         self._derived = [(d.index, _compile(d.node, slot, crit)) for d in plan.derived]
-        self._steps: list[tuple[int, Fn, CriterionStep]] = []
+        # One flat tuple per criterion: unpacking it is cheaper than reading
+        # attributes in the loop that runs for every criterion of every record.
+        self._steps: list[tuple[int, Fn, str, float, float, str, Bands, float]] = []
         for ci in plan.order:
-            step = plan.criteria[ci]
-            node = step.node if step.kind == "condition" else step.value
+            c = plan.criteria[ci]
+            node = c.node if c.kind == "condition" else c.value
             assert node is not None
-            self._steps.append((ci, _compile(node, slot, crit), step))
+            self._steps.append((ci, _compile(node, slot, crit), c.kind, c.points,
+                                c.max_points, c.missing, c.bands, c.met_at))
 
     def run(self, field_values: Sequence[float]) -> RowResult:
         """Score one record given its encoded field values (plan order)."""
         plan = self.plan
-        v = list(field_values) + [NAN] * len(plan.derived)
-        for idx, fn in self._derived:
-            x = fn(v, [])
-            v[idx] = x if x - x == 0.0 else NAN  # inf and NaN are missing
+        v = list(field_values)
+        if self._derived:
+            v += [NAN] * len(plan.derived)
+            for idx, fn in self._derived:
+                x = fn(v, [])
+                v[idx] = x if x - x == 0.0 else NAN  # inf and NaN are missing
         n_crit = len(plan.criteria)
         t = [NAN] * n_crit
         pts = [0.0] * n_crit
-        for ci, fn, step in self._steps:
+        for ci, fn, kind, points, top, missing, bands, met_at in self._steps:
             x = fn(v, t)
-            kind = step.kind
             if kind == "condition":
                 tri = x
-                p = step.points if tri == 1.0 else 0.0
+                p = points if tri == 1.0 else 0.0
             elif x != x:
                 tri, p = NAN, 0.0
             elif kind == "bands":
                 p = 0.0
-                for lo, hi, lo_in, hi_in, bp in step.bands:
+                for lo, hi, lo_in, hi_in, bp in bands:
                     if (x >= lo if lo_in else x > lo) and (x <= hi if hi_in else x < hi):
                         p = bp
-                tri = 1.0 if p == step.max_points else 0.0
+                tri = 1.0 if p == top else 0.0
             else:
-                tri, p = (1.0 if x >= step.met_at else 0.0), x
-            if tri != tri and step.missing != "unknown":
-                tri, p = (1.0, step.max_points) if step.missing == "met" else (0.0,
-                                                                                0.0)
+                tri, p = (1.0 if x >= met_at else 0.0), x
+            if tri != tri and missing != "unknown":
+                tri, p = (1.0, top) if missing == "met" else (0.0, 0.0)
             t[ci] = tri
             pts[ci] = p
         return aggregate(plan, t, pts, v)
@@ -247,7 +251,7 @@ def aggregate(plan: Plan, t: list[float], pts: list[float], v: list[float]
               ) -> RowResult:
     """From one record's criterion outcomes (1/0/NaN) and points: scores, stages,
     class and exit readiness. Every per-record engine ends here."""
-    top = [c.max_points for c in plan.criteria]
+    top = plan.max_points
     score = 0.0
     upper = 0.0
     for ci in plan.sum_order:
