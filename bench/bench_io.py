@@ -83,8 +83,13 @@ def dataset(rows: int, seed: int = 7) -> dict[str, npt.NDArray[Any]]:
             high = min(spec.max or 100, 60)
             cols[header] = rng.integers(0, int(high) + 1, rows).astype(np.float64)
         elif spec.type == "number":
-            high = spec.max if spec.max is not None and spec.max <= 1 else 5e6
-            cols[header] = np.round(rng.random(rows) * high, 2)
+            # Within the field's bounds (large amounts where it has none), with
+            # about 1 in 1,000 values out of bounds, as a real sheet might have.
+            lo = spec.min if spec.min is not None else 0.0
+            hi = spec.max if spec.max is not None else 5e6
+            values = np.round(lo + rng.random(rows) * (hi - lo), 2)
+            values[rng.random(rows) < 0.001] = hi * 10 + 1
+            cols[header] = values
         elif spec.type == "category":
             cats = np.array(spec.categories or [], dtype=object)
             cols[header] = cats[rng.integers(0, len(cats), rows)]

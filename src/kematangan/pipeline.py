@@ -119,15 +119,17 @@ def result_columns(scorer: Scorer, batch: BatchResult, *, lang: str = "id",
 
 def _scorer_issues(table: Table, batch: BatchResult) -> list[Issue]:
     header_of = {fid: header for header, fid in table.header_map.items()}
+    row_numbers = table.row_numbers.tolist()
     out = []
     for issue in batch.issues:
         header = header_of.get(issue.field, issue.field)
         value = "" if issue.value is None else str(issue.value)
         row = None
         if issue.row is not None:
-            row = int(table.row_numbers[issue.row])
-            if header in table.passthrough:  # the cell as the user typed it
-                value = str(table.passthrough[header][issue.row])
+            row = row_numbers[issue.row]
+            cells = table.passthrough.get(header)
+            if cells is not None:  # the cell as the user typed it
+                value = str(cells[issue.row])
         out.append(Issue(row, header, value, issue.problem, issue.fix, "error",
                          field=issue.field, code="invalid_value"))
     return out

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from kematangan.errors import suggest
 from kematangan.scoring.plan import FieldSlot, Plan, date_to_days
-from kematangan.scoring.result import RecordIssue
+from kematangan.scoring.result import RecordIssue, trusted
 
 __all__ = ["encode_column", "encode_record", "encode_value", "is_missing"]
 
@@ -136,6 +136,14 @@ def encode_value(slot: FieldSlot, raw: Any) -> tuple[float, str | None, str | No
     raise AssertionError(f"unknown field type {t}")
 
 
+def _issue(*, row: int | None, field: str, value: Any, problem: str, fix: str
+           ) -> RecordIssue:
+    # Built from trusted values: skipping validation matters when a wrong column
+    # gives an issue on every row.
+    return trusted(RecordIssue, {"row": row, "field": field, "value": value,
+                                 "problem": problem, "fix": fix})
+
+
 def encode_record(plan: Plan, record: Mapping[str, Any], row: int | None
                   ) -> tuple[list[float], list[RecordIssue]]:
     """Encode one record's field values (in plan order) and list its issues."""
@@ -160,7 +168,7 @@ def encode_record(plan: Plan, record: Mapping[str, Any], row: int | None
         v, problem, fix = encode_value(slot, raw)
         values.append(v)
         if problem is not None:
-            issues.append(RecordIssue(row=row, field=slot.id, value=_jsonable(raw),
+            issues.append(_issue(row=row, field=slot.id, value=_jsonable(raw),
                                       problem=problem, fix=fix or ""))
     return values, issues
 
@@ -208,7 +216,7 @@ def encode_column(slot: FieldSlot, column: Sequence[Any] | npt.NDArray[Any], n: 
         v, problem, fix = encode_value(slot, raw)
         out[i] = v
         if problem is not None:
-            issues.append(RecordIssue(row=i, field=slot.id, value=_jsonable(raw),
+            issues.append(_issue(row=i, field=slot.id, value=_jsonable(raw),
                                       problem=problem, fix=fix or ""))
     return out
 
@@ -231,7 +239,7 @@ def _encode_category(slot: FieldSlot, arr: npt.NDArray[Any],
         _, problem, fix = encode_value(slot, raw)
         if problem is None:  # e.g. pandas' NA: missing, not an error
             continue
-        issues.append(RecordIssue(row=int(i), field=slot.id, value=_jsonable(raw),
+        issues.append(_issue(row=int(i), field=slot.id, value=_jsonable(raw),
                                   problem=problem, fix=fix or ""))
     return out
 
@@ -255,12 +263,25 @@ def _encode_numeric(slot: FieldSlot, arr: npt.NDArray[Any],
                 if slot.max is not None:
                     bad |= out > slot.max
     if bad.any():
-        for i in np.flatnonzero(bad):
-            raw = arr[i].item()
-            _, problem, fix = encode_value(slot, raw)
-            issues.append(RecordIssue(row=int(i), field=slot.id, value=_jsonable(raw),
-                                      problem=problem or "invalid value",
-                                      fix=fix or ""))
+        rows = np.flatnonzero(bad)
+        fixed = _bounds_fix(slot)
+        raws = arr[rows].tolist()
+        for i, raw in zip(rows.tolist(), raws, strict=True):
+            if slot.type != "boolean" and type(raw) is float and raw - raw == 0.0 and (
+                float(raw).is_integer() or slot.type == "number"
+            ):
+                # Out of bounds, the common case: the message without the general
+                # checker (a wrong column can give an issue on every row).
+                if slot.min is not None and raw < slot.min:
+                    problem = f"value {raw:g} is below the minimum {slot.min:g}"
+                else:
+                    problem = f"value {raw:g} is above the maximum {slot.max:g}"
+                issues.append(_issue(row=i, field=slot.id, value=raw,
+                                     problem=problem, fix=fixed))
+                continue
+            _, problem_, fix = encode_value(slot, raw)
+            issues.append(_issue(row=i, field=slot.id, value=_jsonable(raw),
+                                 problem=problem_ or "invalid value", fix=fix or ""))
         out = out.copy() if out is arr else out
         out[bad] = NAN
     return out

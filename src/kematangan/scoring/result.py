@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +25,7 @@ __all__ = [
     "blocking_criteria",
     "build_assessment",
     "decode_value",
+    "trusted",
 ]
 
 
@@ -192,16 +193,24 @@ def _tables(plan: Plan) -> list[dict[tuple[int, float], CriterionResult]]:
     return tables
 
 
-_FIELDS_SET = frozenset(Assessment.model_fields)
+_M = TypeVar("_M", bound=BaseModel)
 
 
-def _assessment(values: dict[str, Any]) -> Assessment:
-    # What model_construct does for a complete set of trusted values, without its
-    # per-field bookkeeping: a fifth of per-record time went there. Every field
-    # is given, so the instance equals a validated one (the tests check it).
-    m = Assessment.__new__(Assessment)
+def trusted(cls: type[_M], values: dict[str, Any]) -> _M:
+    """Build a frozen result model from complete, trusted values, without
+    validation or model_construct's per-field bookkeeping (both dominated the time
+    of scoring one record and of reporting many issues). Every field must be
+    given; the tests check the result equals a validated model.
+
+    Examples
+    --------
+    >>> ref = trusted(RulesetRef, {"id": "x", "version": "1.0.0", "hash": "h"})
+    >>> ref == RulesetRef(id="x", version="1.0.0", hash="h")
+    True
+    """
+    m = cls.__new__(cls)
     object.__setattr__(m, "__dict__", values)
-    object.__setattr__(m, "__pydantic_fields_set__", set(_FIELDS_SET))
+    object.__setattr__(m, "__pydantic_fields_set__", set(values))
     object.__setattr__(m, "__pydantic_extra__", None)
     object.__setattr__(m, "__pydantic_private__", None)
     return m
@@ -222,14 +231,14 @@ def build_assessment(plan: Plan, row: RowResult, issues: Sequence[RecordIssue],
         if found is None:
             if len(table) >= _CACHE_LIMIT:  # e.g. a score criterion's many values
                 table.clear()
-            found = table[(o, p)] = CriterionResult.model_construct(
-                outcome=_OUTCOME_OF[o], points=p, max_points=c.max_points)
+            found = table[(o, p)] = trusted(CriterionResult, {
+                "outcome": _OUTCOME_OF[o], "points": p, "max_points": c.max_points})
         outcomes[c.id] = found
     values = row.values
     inputs = {f.id: decode_value(f.type, f.categories, values[f.index])
               for f in plan.fields}
     derived = {d.id: decode_value(d.type, (), values[d.index]) for d in plan.derived}
-    return _assessment({
+    return trusted(Assessment, {
         "ruleset": ref,
         "group_id": group_id,
         "stage": stages[row.stage] if row.stage >= 0 else None,
