@@ -5,8 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from kematangan import list_rulesets
 from kematangan.cli import app
 
 runner = CliRunner()
@@ -81,3 +83,11 @@ def test_python_dash_m_runs_as_a_real_process() -> None:
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "ppmk-ksm" in proc.stdout
+
+
+@pytest.mark.parametrize("name", [r.id for r in list_rulesets()])
+def test_every_bundled_ruleset_file_validates_and_passes_its_cases(name: str) -> None:
+    path = ROOT / "rulesets" / f"{name}.yaml"
+    assert runner.invoke(app, ["rulesets", "validate", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["rulesets", "test", str(path)])
+    assert result.exit_code == 0, result.output

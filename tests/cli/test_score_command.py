@@ -227,3 +227,37 @@ def test_cli_gives_the_library_result(rows: list[dict[str, Any]],
     assert [g["score"] for g in got] == want.score.tolist()
     for c in SCORER.plan.criterion_ids:
         assert [g[f"outcome.{c}"] for g in got] == want.outcome(c).tolist()
+
+
+def test_score_with_a_model_adds_its_probability_and_keeps_the_rules(
+        tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from kematangan.scoring import MaturityModel, make_synthetic
+
+    data = make_synthetic("ppmk-ksm", n=300, seed=3)
+    model_path = tmp_path / "m.json"
+    MaturityModel("ppmk-ksm").fit(data.records, data.labels).save(model_path)
+    plain, with_model = tmp_path / "a.csv", tmp_path / "b.csv"
+    src = str(EXAMPLES / "ppmk-ksm.xlsx")
+    assert runner.invoke(app, ["score", src, "-r", "ppmk-ksm", "-o",
+                               str(plain)]).exit_code == 0
+    result = runner.invoke(app, ["score", src, "-r", "ppmk-ksm", "-o",
+                                 str(with_model), "--model", str(model_path)])
+    assert result.exit_code == 0, result.output
+    with plain.open(encoding="utf-8") as a, with_model.open(encoding="utf-8") as b:
+        rows_a, rows_b = list(csv.DictReader(a)), list(csv.DictReader(b))
+    assert all(0.0 <= float(r["model_probability"]) <= 1.0 for r in rows_b)
+    for key in ("stage", "class", "score", "exit_ready"):
+        assert [r[key] for r in rows_a] == [r[key] for r in rows_b]
+
+
+def test_score_refuses_a_model_of_another_ruleset(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from kematangan.scoring import MaturityModel, make_synthetic
+
+    data = make_synthetic("ppmk-ksm", n=300, seed=4)
+    model_path = tmp_path / "m.json"
+    MaturityModel("ppmk-ksm").fit(data.records, data.labels).save(model_path)
+    result = runner.invoke(app, ["score", str(EXAMPLES / "pemk-kub.xlsx"), "-r",
+                                 "pemk-kub", "--model", str(model_path)])
+    assert result.exit_code == 1 and "cannot use model" in result.output
