@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kematangan.explain.issue_text import issue_text
 from kematangan.explain.models import Explanation, NextSteps, Reason, Value
 from kematangan.explain.words import fmt_number, fmt_value, word
 
@@ -242,7 +243,8 @@ def build_document(e: Explanation, lang: str = "id") -> list[Block]:
     if e.issues:
         blocks.append(Heading(2, word("issues", lang), "issues"))
         labels = {v.name: v.label.get(lang) for v in e.inputs}
+        texts = [(i.field, *issue_text(i.problem, i.fix, lang)) for i in e.issues]
         blocks.append(Items(False, [
-            (f"{labels.get(i.field, i.field)}: {i.problem} "
-             f"({word('fix', lang)}: {i.fix})", []) for i in e.issues]))
+            (f"{labels.get(name, name)}: {problem} ({word('fix', lang)}: {fix})", [])
+            for name, problem, fix in texts]))
     return blocks
