@@ -454,11 +454,11 @@ class DurableEngine:
             if how == "rule":
                 verdict = verdicts[names[value]]
                 tri = NAN if verdict is None else 1.0 if verdict else 0.0
-                p = step.points if tri == 1.0 else 0.0
+                p = step.max_points if tri == 1.0 else 0.0
             elif how == "python":
                 assert closure is not None
                 tri = closure(v, t)
-                p = step.points if tri == 1.0 else 0.0
+                p = step.max_points if tri == 1.0 else 0.0
             elif v[value] != v[value]:
                 tri, p = NAN, 0.0
             elif how == "bands":

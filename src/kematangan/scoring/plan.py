@@ -113,7 +113,6 @@ class CriterionStep:
     value: ex.Node | None
     bands: tuple[tuple[float, float, bool, bool, float], ...]
     met_at: float
-    points: float
     max_points: float
     missing: str
     stage: int
@@ -310,7 +309,7 @@ def _criterion(ruleset: Ruleset, c: Criterion, i: int, stage_index: dict[str, in
     max_points = criterion_max_points(ruleset, c)
     return CriterionStep(
         id=c.id, index=i, kind=kind, node=node, value=value, bands=bands,
-        met_at=met_at, points=max_points, max_points=max_points, missing=c.missing,
+        met_at=met_at, max_points=max_points, missing=c.missing,
         stage=stage_index[c.stage] if c.stage is not None else -1, gate=c.gate)
 
 

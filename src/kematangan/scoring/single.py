@@ -205,12 +205,12 @@ class SingleEngine:
         self._derived = [(d.index, _compile(d.node, slot, crit)) for d in plan.derived]
         # One flat tuple per criterion: unpacking it is cheaper than reading
         # attributes in the loop that runs for every criterion of every record.
-        self._steps: list[tuple[int, Fn, str, float, float, str, Bands, float]] = []
+        self._steps: list[tuple[int, Fn, str, float, str, Bands, float]] = []
         for ci in plan.order:
             c = plan.criteria[ci]
             node = c.node if c.kind == "condition" else c.value
             assert node is not None
-            self._steps.append((ci, _compile(node, slot, crit), c.kind, c.points,
+            self._steps.append((ci, _compile(node, slot, crit), c.kind,
                                 c.max_points, c.missing, c.bands, c.met_at))
 
     def run(self, field_values: Sequence[float]) -> RowResult:
@@ -225,11 +225,11 @@ class SingleEngine:
         n_crit = len(plan.criteria)
         t = [NAN] * n_crit
         pts = [0.0] * n_crit
-        for ci, fn, kind, points, top, missing, bands, met_at in self._steps:
+        for ci, fn, kind, top, missing, bands, met_at in self._steps:
             x = fn(v, t)
             if kind == "condition":
                 tri = x
-                p = points if tri == 1.0 else 0.0
+                p = top if tri == 1.0 else 0.0
             elif x != x:
                 tri, p = NAN, 0.0
             elif kind == "bands":

@@ -71,7 +71,7 @@ class VectorResult:
                 out[step.index] = pts
             else:
                 out[step.index] = np.where(self.outcomes[step.index] == 1,
-                                           step.points, 0.0)
+                                           step.max_points, 0.0)
         return out
 
 
@@ -275,7 +275,7 @@ def _criterion(plan: Plan, ci: int, ev: _Evaluator, tri: F64, points: F64) -> No
     if step.kind == "condition":
         assert step.node is not None
         t = np.broadcast_to(ev.ev(step.node), (n,))
-        pts = np.where(t == 1.0, step.points, 0.0)
+        pts = np.where(t == 1.0, step.max_points, 0.0)
     else:
         assert step.value is not None
         v = np.broadcast_to(ev.ev(step.value), (n,))
