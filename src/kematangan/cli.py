@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from kematangan._cliutil import RulesetOpt, fail, scorer_for
 from kematangan.cli_model import model_app
 from kematangan.criteria import list_rulesets, load_ruleset, validate_ruleset
 from kematangan.criteria.schema import ruleset_json_schema_text
@@ -34,21 +35,8 @@ rulesets_app = typer.Typer(help="List, show, validate and test rulesets.",
 app.add_typer(rulesets_app, name="rulesets")
 app.add_typer(model_app, name="model")
 
-RulesetOpt = Annotated[str, typer.Option(
-    "--ruleset", "-r", help="A bundled ruleset id (see 'rulesets list') or a YAML "
-    "file.")]
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
-
-
-def _scorer(ruleset: str) -> Scorer:
-    try:
-        return Scorer(ruleset)
-    except KematanganError as err:
-        _fail(str(err))
 
 
 LangOpt = Annotated[str, typer.Option(help="Language of labels and texts: id "
@@ -77,7 +65,7 @@ def _read(path: Path, scorer: Scorer, sheet: str | None) -> BatchResult:
     try:
         table = read_table(path, scorer.ruleset, sheet=_sheet(sheet))
     except KematanganError as err:
-        _fail(str(err))
+        fail(str(err))
     return scorer.score_batch(table.columns, group_ids=table.group_ids)
 
 
@@ -104,16 +92,16 @@ def score(
     from kematangan.pipeline import score_file
 
     lang = _lang(lang)
-    scorer = _scorer(ruleset)
+    scorer = scorer_for(ruleset)
     fitted = None
     if model is not None:
         try:
             fitted = MaturityModel.load(model, scorer.ruleset)
         except (KematanganError, OSError, ValueError) as err:
-            _fail(f"cannot use model {model}: {err}")
+            fail(f"cannot use model {model}: {err}")
     target = output or input.with_name(f"{input.stem}.scored.xlsx")
     if target.resolve() == input.resolve():
-        _fail("the output would overwrite the input; choose another --output")
+        fail("the output would overwrite the input; choose another --output")
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"),
                   console=console, transient=True,
@@ -131,7 +119,7 @@ def score(
                                  lang=lang, top_reasons=top_reasons, model=fitted,
                                  progress=advance)
         except KematanganError as err:
-            _fail(str(err))
+            fail(str(err))
     rs = scorer.ruleset
     typer.echo(f"{summary.rows} groups scored with {rs.id} {rs.version} "
                f"(hash {rs.content_hash[:12]})")
@@ -170,7 +158,7 @@ def explain_cmd(
     lang = _lang(lang)
     if format not in ("text", "md", "json", "html"):
         raise typer.BadParameter("use text, md, json or html", param_hint="--format")
-    scorer = _scorer(ruleset)
+    scorer = scorer_for(ruleset)
     batch = _read(input, scorer, sheet)
     rows = range(len(batch))
     if group is not None:
@@ -181,14 +169,14 @@ def explain_cmd(
         else:
             close = suggest(group, [str(i) for i in ids if i is not None])
             hint = f" (did you mean {close!r}?)" if close else ""
-            _fail(f"no group {group!r} in {input}{hint}")
+            fail(f"no group {group!r} in {input}{hint}")
     explanations = [explain(batch.assessment(i), scorer) for i in rows]
     if format == "json":
         text = json.dumps([e.model_dump(mode="json") for e in explanations],
                           ensure_ascii=False, indent=2)
     elif format == "html":
         if len(explanations) != 1:
-            _fail("--format html explains one group: add --group ID (or use "
+            fail("--format html explains one group: add --group ID (or use "
                   "'kematangan report' for all groups)")
         text = render_html(explanations[0], lang)
     else:
@@ -211,7 +199,7 @@ def report(
     from kematangan.explain import portfolio_report_html
 
     lang = _lang(lang)
-    scorer = _scorer(ruleset)
+    scorer = scorer_for(ruleset)
     batch = _read(input, scorer, sheet)
     _emit(portfolio_report_html(batch, scorer, lang, k=top_reasons), output)
 
@@ -228,11 +216,11 @@ def template(
     (as drop-down lists) and a filled example row."""
     from kematangan.io import write_template
 
-    scorer = _scorer(ruleset)
+    scorer = scorer_for(ruleset)
     try:
         path = write_template(output, scorer.ruleset, lang=_lang(lang))
     except KematanganError as err:
-        _fail(str(err))
+        fail(str(err))
     typer.echo(f"template: {path}")
 
 
@@ -244,7 +232,7 @@ def _emit(text: str, output: Path | None) -> None:
         output.write_text(text if text.endswith("\n") else text + "\n",
                           encoding="utf-8")
     except OSError as err:
-        _fail(f"cannot write {output}: {err.strerror}")
+        fail(f"cannot write {output}: {err.strerror}")
     typer.echo(f"written: {output}")
 
 
@@ -264,7 +252,7 @@ def rulesets_show(
     try:
         rs = load_ruleset(ruleset)
     except KematanganError as err:
-        _fail(str(err))
+        fail(str(err))
     typer.echo(f"{rs.id} {rs.version}: {rs.title.get(lang)}")
     for stage in [*rs.stages, None]:
         crits = [c for c in rs.criteria
@@ -288,13 +276,13 @@ def rulesets_validate(
 ) -> None:
     """Check a ruleset file; print every problem with its line (exit 1 if any)."""
     if not path.is_file():
-        _fail(f"no such file: {path}")
+        fail(f"no such file: {path}")
     ruleset, problems = validate_ruleset(path.read_text(encoding="utf-8"),
                                          str(path))
     for p in problems:
         typer.echo(str(p), err=True)
     if problems or ruleset is None:
-        _fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {path}")
+        fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {path}")
     typer.echo(f"ok: {ruleset.id} {ruleset.version}, {len(ruleset.criteria)} "
                f"criteria, hash {ruleset.content_hash[:12]}")
 
@@ -304,13 +292,13 @@ def rulesets_test(
     ruleset: Annotated[str, typer.Argument(help="Bundled id or YAML file.")],
 ) -> None:
     """Run a ruleset's embedded test cases (exit 1 if one fails)."""
-    scorer = _scorer(ruleset)
+    scorer = scorer_for(ruleset)
     failures = run_cases(scorer)
     for f in failures:
         typer.echo(f"FAIL {f}", err=True)
     total = len(scorer.ruleset.tests)
     if failures:
-        _fail(f"{len(failures)} of {total} cases failed")
+        fail(f"{len(failures)} of {total} cases failed")
     typer.echo(f"{total} passed, 0 failed")
 
 

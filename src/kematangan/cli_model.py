@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, cast
+from typing import Annotated, Any, cast
 
 import numpy as np
 import typer
 
+from kematangan._cliutil import RulesetOpt, fail, scorer_for
 from kematangan.criteria.model import FieldSpec, Ruleset, Text
 from kematangan.errors import KematanganError, suggest
 from kematangan.io import read_table
 from kematangan.io.values import read_boolean
-from kematangan.scoring.scorer import Scorer
 
 __all__ = ["model_app", "read_labelled"]
 
@@ -37,12 +37,6 @@ DataArg = Annotated[Path, typer.Argument(
 LabelOpt = Annotated[str, typer.Option(
     "--label", "-l", help="The column holding the label: 1/0, true/false, ya/tidak. "
     "Rows with a blank label are left out.")]
-RulesetOpt = Annotated[str, typer.Option(
-    "--ruleset", "-r", help="A bundled ruleset id or a YAML file.")]
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
 
 
 def _warnings(caught: list[warnings.WarningMessage]) -> None:
@@ -67,12 +61,12 @@ def fit(
     """Fit a calibrated model of LABEL on DATA and save it as JSON."""
     from kematangan.scoring.model import CalibrationDataWarning, MaturityModel
 
-    scorer = _scorer(ruleset)
+    scorer = scorer_for(ruleset)
     records, labels = read_labelled(data, label, scorer.ruleset)
     if penalty not in ("l2", "l1"):
-        _fail(f"--penalty must be l2 or l1, not {penalty!r}")
+        fail(f"--penalty must be l2 or l1, not {penalty!r}")
     if method not in ("sigmoid", "isotonic"):
-        _fail(f"--method must be sigmoid or isotonic, not {method!r}")
+        fail(f"--method must be sigmoid or isotonic, not {method!r}")
     model = MaturityModel(scorer.ruleset, C=c, penalty=cast(Any, penalty),
                           method=cast(Any, method), cv=cv)
     try:
@@ -81,9 +75,9 @@ def fit(
             model.fit(records, labels)
         model.save(output)
     except (KematanganError, ImportError, ValueError) as err:
-        _fail(str(err))
+        fail(str(err))
     except OSError as err:
-        _fail(f"cannot write {output}: {err.strerror}")
+        fail(f"cannot write {output}: {err.strerror}")
     _warnings(caught)
     t = model.training_
     typer.echo(f"fitted on {t['n']} labelled groups ({t['positives']} labelled 1, "
@@ -122,12 +116,12 @@ def evaluate(
         evaluate_model,
     )
 
-    scorer = _scorer(ruleset)
+    scorer = scorer_for(ruleset)
     records, labels = read_labelled(data, label, scorer.ruleset)
     if cv == 1 or cv < 0:
-        _fail(f"--cv must be 0 (held-out) or at least 2, not {cv}")
+        fail(f"--cv must be 0 (held-out) or at least 2, not {cv}")
     if bins < 1:
-        _fail(f"--bins must be at least 1, not {bins}")
+        fail(f"--bins must be at least 1, not {bins}")
     try:
         model = MaturityModel.load(model_path, scorer.ruleset)
         with warnings.catch_warnings(record=True) as caught:
@@ -135,9 +129,9 @@ def evaluate(
             ev = evaluate_model(model, records, labels, cv=cv or None, n_bins=bins,
                                 plot=plot)
     except (KematanganError, ImportError, ValueError) as err:
-        _fail(str(err))
+        fail(str(err))
     except OSError as err:
-        _fail(f"cannot write {plot}: {err.strerror}")
+        fail(f"cannot write {plot}: {err.strerror}")
     _warnings(caught)
     how = (f"{cv}-fold cross-validation of the model's settings" if cv
            else "the saved model on held-out data")
@@ -153,12 +147,6 @@ def evaluate(
         typer.echo(f"reliability diagram written to {ev.plot}")
 
 
-def _scorer(ruleset: str) -> Scorer:
-    try:
-        return Scorer(ruleset)
-    except KematanganError as err:
-        _fail(str(err))
-
 
 _LABEL_SPEC = FieldSpec(id="label", type="boolean", label=Text(id="label"))
 
@@ -173,24 +161,24 @@ def read_labelled(path: Path, label: str, ruleset: Ruleset
     try:
         table = read_table(path, ruleset)
     except KematanganError as err:
-        _fail(str(err))
+        fail(str(err))
     if label not in table.passthrough:
         close = suggest(label, list(table.passthrough))
         hint = f" (did you mean {close!r}?)" if close else ""
-        _fail(f"{path} has no column {label!r}{hint}")
+        fail(f"{path} has no column {label!r}{hint}")
     keep: list[int] = []
     labels: list[bool] = []
     for i, raw in enumerate(table.passthrough[label]):
         reading = read_boolean(raw, _LABEL_SPEC)
         if reading.severity == "error":
-            _fail(f"{path}, row {int(table.row_numbers[i])}: label {raw!r} in column "
+            fail(f"{path}, row {int(table.row_numbers[i])}: label {raw!r} in column "
                   f"{label!r} is not 1/0, true/false or ya/tidak")
         if reading.value is None:
             continue
         keep.append(i)
         labels.append(reading.value == 1.0)
     if not keep:
-        _fail(f"{path} has no record with a label in column {label!r}")
+        fail(f"{path} has no record with a label in column {label!r}")
     index = np.array(keep)
     columns: dict[str, Any] = {k: v[index] for k, v in table.columns.items()}
     if table.group_ids is not None:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kematangan.criteria.model import Text
-from kematangan.scoring.result import Outcome, RecordIssue
+from kematangan.scoring.result import Outcome, RecordIssue, RulesetRef
 
 __all__ = [
     "Blocker",
@@ -40,12 +40,9 @@ class _Frozen(BaseModel):
                               serialize_by_alias=True)
 
 
-class RulesetStamp(_Frozen):
+class RulesetStamp(RulesetRef):
     """Which ruleset an explanation rests on: id, version, content hash, title."""
 
-    id: str
-    version: str
-    hash: str
     title: Text
 
 
