@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from kematangan import Ruleset, Scorer, load_ruleset, parse_ruleset
-from kematangan.scoring.monitor import GroupMonitor
+from kematangan.monitor import GroupMonitor
 
 TARGET_UPDATES = 5_000.0
 

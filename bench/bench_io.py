@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kematangan.criteria import load_ruleset
-from kematangan.criteria.model import Ruleset
+from kematangan.criteria.ruleset import Ruleset
 
 EXTRA_FIELDS: list[dict[str, Any]] = [
     {"id": "savings_balance", "type": "number", "label": "Saldo tabungan",
@@ -192,7 +192,7 @@ def step(name: str, folder: Path) -> dict[str, Any]:
                 w.write(_result_columns(chunk))
     elif name.startswith("endtoend-"):
         # What `kematangan score INPUT -o OUTPUT` runs, in the input's format.
-        from kematangan.pipeline import score_file
+        from kematangan.scorefile import score_file
         from kematangan.scoring import Scorer
 
         fmt = name.removeprefix("endtoend-")

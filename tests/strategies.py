@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from kematangan.criteria.model import FieldSpec, Ruleset
+from kematangan.criteria.ruleset import FieldSpec, Ruleset
 
 
 def _cut_points(ruleset: Ruleset, field_id: str) -> list[float]:

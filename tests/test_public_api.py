@@ -9,7 +9,7 @@ import pytest
 import kematangan
 
 PACKAGES = ["kematangan", "kematangan.criteria", "kematangan.explain",
-            "kematangan.scoring"]
+            "kematangan.model", "kematangan.scoring"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)
@@ -27,9 +27,8 @@ def test_all_names_exist(name: str) -> None:
 
 def test_top_level_exports_every_public_name() -> None:
     public = {n for n in dir(kematangan) if not n.startswith("_")}
-    modules = {"criteria", "scoring", "errors", "explain", "io", "cli", "cli_model",
-               "pipeline",
-               "docgen"}
+    modules = {"criteria", "scoring", "errors", "explain", "io", "cli", "model",
+               "monitor", "scorefile", "docgen"}
     assert public - modules - {"annotations"} == set(kematangan.__all__)
 
 

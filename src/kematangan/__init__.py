@@ -24,13 +24,13 @@ from kematangan.errors import (
     RecordError,
     RulesetError,
 )
+from kematangan.model import MaturityModel
+from kematangan.monitor import GroupMonitor
 from kematangan.scoring import (
     Assessment,
     BatchResult,
     CaseFailure,
     CriterionResult,
-    GroupMonitor,
-    MaturityModel,
     Outcome,
     RecordIssue,
     RulesetRef,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kematangan.criteria import list_rulesets, load_ruleset
 from kematangan.criteria.lint import criterion_max_points
-from kematangan.criteria.model import Criterion, Ruleset
+from kematangan.criteria.ruleset import Criterion, Ruleset
 from kematangan.criteria.schema import ruleset_json_schema_text
 
 __all__ = ["generated_pages", "ruleset_page", "write_pages"]

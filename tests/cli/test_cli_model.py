@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kematangan.cli_model import model_app
-from kematangan.scoring.synthetic import make_synthetic
+from kematangan.cli.model_commands import model_app
+from kematangan.model.synthetic import make_synthetic
 
 pytest.importorskip("sklearn")
 

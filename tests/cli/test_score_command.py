@@ -232,7 +232,7 @@ def test_cli_gives_the_library_result(rows: list[dict[str, Any]],
 def test_score_with_a_model_adds_its_probability_and_keeps_the_rules(
         tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
-    from kematangan.scoring import MaturityModel, make_synthetic
+    from kematangan.model import MaturityModel, make_synthetic
 
     data = make_synthetic("ppmk-ksm", n=300, seed=3)
     model_path = tmp_path / "m.json"
@@ -253,7 +253,7 @@ def test_score_with_a_model_adds_its_probability_and_keeps_the_rules(
 
 def test_score_refuses_a_model_of_another_ruleset(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
-    from kematangan.scoring import MaturityModel, make_synthetic
+    from kematangan.model import MaturityModel, make_synthetic
 
     data = make_synthetic("ppmk-ksm", n=300, seed=4)
     model_path = tmp_path / "m.json"

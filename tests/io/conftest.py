@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from kematangan.criteria import load_ruleset
-from kematangan.criteria.model import Ruleset
+from kematangan.criteria.ruleset import Ruleset
 
 DATA = Path(__file__).parent / "data"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kematangan.criteria.model import Ruleset
+from kematangan.criteria.ruleset import Ruleset
 from kematangan.io.headers import HeaderMatcher, column_letter, find_header_row
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from kematangan.criteria.model import Ruleset
+from kematangan.criteria.ruleset import Ruleset
 from kematangan.errors import InputError
 from kematangan.io import Table, iter_tables, read_table
 

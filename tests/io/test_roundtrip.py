@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kematangan.criteria import load_ruleset
-from kematangan.criteria.model import FieldSpec, Ruleset
+from kematangan.criteria.ruleset import FieldSpec, Ruleset
 from kematangan.io import read_table, write_table
 from kematangan.io.table import Table
 

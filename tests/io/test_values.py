@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from kematangan.criteria.model import Ruleset
+from kematangan.criteria.ruleset import Ruleset
 from kematangan.io.dates import read_date
 from kematangan.io.numbers import read_number
 from kematangan.io.values import (

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kematangan.errors import EngineError, RecordError, RulesetError
-from kematangan.scoring._durable import (
+from kematangan.scoring.engines.durable_host import (
     AllOf,
     AnyOf,
     Compare,
@@ -83,7 +83,7 @@ def kleene(cond: Condition, record: Mapping[str, object]) -> bool | None:
 
 def test_importing_the_adapter_does_not_import_durable() -> None:
     code = (
-        "import sys, kematangan.scoring._durable\n"
+        "import sys, kematangan.scoring.engines.durable_host\n"
         "print(sorted(m for m in sys.modules if m.startswith('durable')))"
     )
     out = subprocess.run(
@@ -366,7 +366,7 @@ def test_unmatched_records_do_not_crash_on_a_used_heap() -> None:
 import numpy, yaml, kematangan.scoring
 junk = [bytes([7]) * n for n in range(1, 4000)]
 del junk
-from kematangan.scoring._durable import DurableHost, OneOf, Compare, IsMissing
+from kematangan.scoring.engines.durable_host import DurableHost, OneOf, Compare, IsMissing
 for reuse in (False, True):
     with DurableHost(
         [("r0", OneOf("a", (0, 2))), ("r1", Compare("b", "gt", 1))],

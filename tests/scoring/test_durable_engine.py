@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kematangan import Ruleset, Scorer, list_rulesets, parse_ruleset
-from kematangan.scoring.durable import DurableEngine
+from kematangan.scoring.engines.durable import DurableEngine
+from kematangan.scoring.engines.record import SingleEngine
 from kematangan.scoring.plan import compile_plan
-from kematangan.scoring.single import SingleEngine
 from tests.strategies import records
 
 pytest.importorskip("durable_rules_engine")

@@ -12,7 +12,7 @@ from kematangan.criteria.loader import (
     parse_ruleset,
     validate_ruleset,
 )
-from kematangan.criteria.model import Criterion, FieldSpec, Ruleset
+from kematangan.criteria.ruleset import Criterion, FieldSpec, Ruleset
 
 __all__ = [
     "Criterion",

@@ -1,6 +1,6 @@
 """Whole-ruleset checks that single models cannot make.
 
-:func:`check` looks at a structurally valid :class:`~kematangan.criteria.model.Ruleset`
+:func:`check` looks at a structurally valid :class:`~kematangan.criteria.ruleset.Ruleset`
 and returns every problem it finds, each with the dotted location it concerns: unknown
 references (with a "did you mean"), type mismatches, expressions that do not parse or
 type-check, cycles, unreachable stages, gaps and overlaps between classes, and test
@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 
 from kematangan.criteria import expr as ex
-from kematangan.criteria.model import Criterion, Interval, Ruleset
+from kematangan.criteria.ruleset import Criterion, Interval, Ruleset
 from kematangan.criteria.source import Path
 from kematangan.errors import ExpressionError, suggest
 

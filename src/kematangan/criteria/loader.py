@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kematangan.criteria import lint
-from kematangan.criteria.model import Ruleset
+from kematangan.criteria.ruleset import Ruleset
 from kematangan.criteria.source import Located, read_yaml
 from kematangan.errors import Problem, RulesetError, suggest
 

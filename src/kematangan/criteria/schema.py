@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kematangan.criteria.model import Ruleset
+from kematangan.criteria.ruleset import Ruleset
 
 __all__ = ["ruleset_json_schema", "ruleset_json_schema_text"]
 

@@ -12,7 +12,11 @@ Examples
 
 from kematangan.explain.explanation import explain
 from kematangan.explain.gaps import gaps
-from kematangan.explain.models import (
+from kematangan.explain.reasons import batch_reasons, reasons
+from kematangan.explain.render_html import portfolio_report_html, render_html
+from kematangan.explain.render_text import render_markdown, render_text
+from kematangan.explain.steps import next_steps
+from kematangan.explain.types import (
     Blocker,
     Change,
     ClassGap,
@@ -26,10 +30,6 @@ from kematangan.explain.models import (
     Target,
     Value,
 )
-from kematangan.explain.reasons import batch_reasons, reasons
-from kematangan.explain.render_html import portfolio_report_html, render_html
-from kematangan.explain.render_text import render_markdown, render_text
-from kematangan.explain.steps import next_steps
 
 __all__ = [
     "Blocker",

@@ -9,10 +9,10 @@ pasar tetap: ya").
 from __future__ import annotations
 
 from kematangan.criteria import expr as ex
-from kematangan.criteria.model import Criterion, Interval, Text
-from kematangan.explain.context import Context
-from kematangan.explain.models import Value
-from kematangan.explain.words import LANGS, fmt_number, fmt_unit, word
+from kematangan.criteria.ruleset import Criterion, Interval, Text
+from kematangan.explain.facts import Context
+from kematangan.explain.types import Value
+from kematangan.explain.wording import LANGS, fmt_number, fmt_unit, word
 from kematangan.scoring.result import Assessment
 
 __all__ = ["describe_condition", "observed_values"]
@@ -37,7 +37,7 @@ def describe_condition(ctx: Context, c: Criterion) -> Text:
 
     Examples
     --------
-    >>> from kematangan.explain.context import context
+    >>> from kematangan.explain.facts import context
     >>> ctx = context("ppmk-ksm")
     >>> describe_condition(ctx, ctx.criteria["enough_members"]).id
     'Jumlah anggota minimal 5 orang'
@@ -175,7 +175,7 @@ def observed_values(ctx: Context, c: Criterion, assessment: Assessment
 
     Examples
     --------
-    >>> from kematangan.explain.context import context
+    >>> from kematangan.explain.facts import context
     >>> ctx = context("ppmk-ksm")
     >>> a = ctx.scorer.score({"members": 8, "members_saving": 4})
     >>> [(v.name, v.value) for v in observed_values(ctx, ctx.criteria["members_save"], a)]

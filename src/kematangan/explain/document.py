@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kematangan.explain.issue_text import issue_text
-from kematangan.explain.models import Explanation, NextSteps, Reason, Value
-from kematangan.explain.words import fmt_number, fmt_value, word
+from kematangan.explain.types import Explanation, NextSteps, Reason, Value
+from kematangan.explain.wording import fmt_number, fmt_value, word
 
 __all__ = ["Block", "Heading", "Items", "Para", "Table", "build_document",
            "summary_lines"]

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from kematangan.explain.context import ScorerLike, context
+from kematangan.explain.facts import ScorerLike, context
 from kematangan.explain.gaps import gaps, level_index
-from kematangan.explain.models import (
+from kematangan.explain.reasons import reasons
+from kematangan.explain.steps import next_steps
+from kematangan.explain.types import (
     Explanation,
     Level,
     PointsLine,
     RulesetStamp,
     Value,
 )
-from kematangan.explain.reasons import reasons
-from kematangan.explain.steps import next_steps
-from kematangan.explain.words import pair
+from kematangan.explain.wording import pair
 from kematangan.scoring.result import Assessment
 
 __all__ = ["explain"]

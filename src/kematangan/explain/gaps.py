@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kematangan.explain.context import ScorerLike, context
-from kematangan.explain.models import ClassGap, ExitGap, Gaps, StageGap
+from kematangan.explain.facts import ScorerLike, context
+from kematangan.explain.types import ClassGap, ExitGap, Gaps, StageGap
 from kematangan.scoring.plan import Plan
 from kematangan.scoring.result import Assessment, Outcome
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from kematangan.criteria.model import Text
-from kematangan.explain.context import Context, ScorerLike, context
+from kematangan.criteria.ruleset import Text
+from kematangan.explain.facts import Context, ScorerLike, context
 from kematangan.explain.reasons import batch_reasons, rank
-from kematangan.explain.words import pair
+from kematangan.explain.wording import pair
 from kematangan.scoring.batch import BatchResult
 from kematangan.scoring.result import RulesetRef
 

@@ -27,8 +27,8 @@ import numpy as np
 import numpy.typing as npt
 
 from kematangan.explain.conditions import describe_condition, observed_values
-from kematangan.explain.context import ScorerLike, context
-from kematangan.explain.models import Blocks, Reason
+from kematangan.explain.facts import ScorerLike, context
+from kematangan.explain.types import Blocks, Reason
 from kematangan.scoring.batch import BatchResult
 from kematangan.scoring.plan import Plan
 from kematangan.scoring.result import Assessment, Outcome

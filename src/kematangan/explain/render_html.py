@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from html import escape
 
-from kematangan.explain.context import ScorerLike
 from kematangan.explain.document import (
     Block,
     Heading,
@@ -18,11 +17,12 @@ from kematangan.explain.document import (
     Table,
     build_document,
 )
-from kematangan.explain.models import Explanation
+from kematangan.explain.facts import ScorerLike
 from kematangan.explain.portfolio import Portfolio, portfolio
 from kematangan.explain.svg import GOOD, MUTED, WARN, Bar, Segment, bar_chart, ladder
 from kematangan.explain.svg import score_bar as svg_score_bar
-from kematangan.explain.words import fmt_number, word
+from kematangan.explain.types import Explanation
+from kematangan.explain.wording import fmt_number, word
 from kematangan.scoring.batch import BatchResult
 
 __all__ = ["portfolio_report_html", "render_html"]

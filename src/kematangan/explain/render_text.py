@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from kematangan.explain.document import Heading, Items, Para, Table, build_document
-from kematangan.explain.models import Explanation
+from kematangan.explain.types import Explanation
 
 __all__ = ["render_markdown", "render_text"]
 

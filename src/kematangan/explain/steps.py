@@ -5,7 +5,7 @@ A target is the next stage, the next class, exit, or a named stage or class (suc
 
 1. every criterion the target requires (its gates, a class's ``requires``, exit's
    ``requires``) that is not met is solved on its own
-   (:class:`~kematangan.explain.search.Solver`) and the changes are applied, round
+   (:class:`~kematangan.explain.solver.Solver`) and the changes are applied, round
    after round, so changes that interact are seen;
 2. while points are short (a class's lowest score, a stage's ``min_points``), the
    change that closes the gap most cheaply is added: one that closes it alone if
@@ -27,11 +27,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kematangan.criteria.model import Text
+from kematangan.criteria.ruleset import Text
 from kematangan.errors import suggest
-from kematangan.explain.context import Context, ScorerLike, context
+from kematangan.explain.facts import Context, ScorerLike, context
 from kematangan.explain.gaps import level_index, required_stages
-from kematangan.explain.models import (
+from kematangan.explain.solver import Changes, Failure, Solver, apply_changes
+from kematangan.explain.types import (
     Blocker,
     Change,
     NextSteps,
@@ -39,8 +40,7 @@ from kematangan.explain.models import (
     Step,
     Target,
 )
-from kematangan.explain.search import Changes, Failure, Solver, apply_changes
-from kematangan.explain.words import fmt_number
+from kematangan.explain.wording import fmt_number
 from kematangan.scoring.inputs import encode_record
 from kematangan.scoring.plan import Plan
 from kematangan.scoring.result import Assessment, RowResult, decode_value

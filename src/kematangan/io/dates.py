@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import Literal
 
-from kematangan.criteria.model import FieldSpec
+from kematangan.criteria.ruleset import FieldSpec
 from kematangan.io.cells import (
     DASHES,
     EXCEL_ERRORS,
@@ -144,7 +144,7 @@ def read_date(value: object, spec: FieldSpec, order: DateOrder | None) -> Readin
 
     Examples
     --------
-    >>> from kematangan.criteria.model import FieldSpec
+    >>> from kematangan.criteria.ruleset import FieldSpec
     >>> f = FieldSpec.model_validate(
     ...     {"id": "formed_on", "type": "date", "label": "Tanggal pembentukan"})
     >>> import numpy as np

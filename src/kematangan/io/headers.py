@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kematangan.criteria.model import Ruleset
+from kematangan.criteria.ruleset import Ruleset
 
 __all__ = [
     "HeaderMatch",

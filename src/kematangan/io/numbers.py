@@ -16,7 +16,7 @@ import math
 import re
 from typing import Literal
 
-from kematangan.criteria.model import FieldSpec
+from kematangan.criteria.ruleset import FieldSpec
 from kematangan.io.cells import (
     DASHES,
     EXCEL_ERRORS,
@@ -118,7 +118,7 @@ def read_number(value: object, spec: FieldSpec, decimal: Decimal | None) -> Read
 
     Examples
     --------
-    >>> from kematangan.criteria.model import FieldSpec
+    >>> from kematangan.criteria.ruleset import FieldSpec
     >>> members = FieldSpec.model_validate(
     ...     {"id": "members", "type": "integer", "label": "Jumlah anggota"})
     >>> read_number("1.234", members, None)[:2]

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kematangan.criteria.model import Ruleset
+from kematangan.criteria.ruleset import Ruleset
 from kematangan.errors import InputError
 from kematangan.io.headers import HeaderMatch, HeaderMatcher, cell_text, find_header_row
 from kematangan.io.sources import (

@@ -14,7 +14,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from kematangan.criteria.model import FieldSpec, Ruleset
+from kematangan.criteria.ruleset import FieldSpec, Ruleset
 from kematangan.io.headers import column_letter
 
 __all__ = ["header_text", "write_template"]

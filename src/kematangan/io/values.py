@@ -18,7 +18,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from kematangan.criteria.model import FieldSpec
+from kematangan.criteria.ruleset import FieldSpec
 from kematangan.errors import suggest
 from kematangan.io.cells import (
     DASHES,
@@ -75,7 +75,7 @@ def read_boolean(value: object, spec: FieldSpec) -> Reading:
 
     Examples
     --------
-    >>> from kematangan.criteria.model import FieldSpec
+    >>> from kematangan.criteria.ruleset import FieldSpec
     >>> f = FieldSpec.model_validate({"id": "b", "type": "boolean", "label": "B"})
     >>> [read_boolean(v, f).value for v in ["Ya", "tidak ada", 1.0, "BENAR", None]]
     [1.0, 0.0, 1.0, 1.0, None]
@@ -173,7 +173,7 @@ def read_category(value: object, spec: FieldSpec) -> Reading:
 
     Examples
     --------
-    >>> from kematangan.criteria.model import FieldSpec
+    >>> from kematangan.criteria.ruleset import FieldSpec
     >>> f = FieldSpec.model_validate({"id": "c", "type": "category", "label": "C",
     ...                               "categories": ["pemula", "lanjut"]})
     >>> read_category(" Lanjut", f)[:2]

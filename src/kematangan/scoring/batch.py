@@ -10,6 +10,7 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
+from kematangan.scoring.engines.vector import VectorResult
 from kematangan.scoring.plan import Plan
 from kematangan.scoring.result import (
     Assessment,
@@ -19,7 +20,6 @@ from kematangan.scoring.result import (
     build_assessment,
     decode_value,
 )
-from kematangan.scoring.vector import VectorResult
 
 __all__ = ["BatchResult"]
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 from kematangan.criteria import expr as ex
 from kematangan.criteria.lint import criterion_max_points, name_types
-from kematangan.criteria.model import CompareOp, Criterion, Ruleset
-from kematangan.criteria.model import FieldSpec as _FieldSpec
+from kematangan.criteria.ruleset import CompareOp, Criterion, Ruleset
+from kematangan.criteria.ruleset import FieldSpec as _FieldSpec
 
 __all__ = [
     "AtLeastOf",

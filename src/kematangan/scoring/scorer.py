@@ -11,14 +11,14 @@ import numpy as np
 import numpy.typing as npt
 
 from kematangan.criteria.loader import load_ruleset
-from kematangan.criteria.model import Ruleset
+from kematangan.criteria.ruleset import Ruleset
 from kematangan.errors import InputError, RecordError
 from kematangan.scoring.batch import BatchResult
+from kematangan.scoring.engines.record import SingleEngine
+from kematangan.scoring.engines.vector import evaluate
 from kematangan.scoring.inputs import encode_column, encode_record
 from kematangan.scoring.plan import Plan, compile_plan
 from kematangan.scoring.result import Assessment, RecordIssue, build_assessment
-from kematangan.scoring.single import SingleEngine
-from kematangan.scoring.vector import evaluate
 
 __all__ = ["CaseFailure", "Scorer", "run_cases"]
 
@@ -58,7 +58,7 @@ class Scorer:
         self._single = SingleEngine(self.plan)
         self._durable: Any = None
         if engine == "durable":
-            from kematangan.scoring.durable import DurableEngine
+            from kematangan.scoring.engines.durable import DurableEngine
 
             self._durable = DurableEngine(self.plan)
 

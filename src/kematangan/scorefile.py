@@ -19,7 +19,8 @@ import numpy.typing as npt
 
 from kematangan.explain import batch_reasons
 from kematangan.io import Issue, ResultWriter, Table, issue_columns, iter_tables
-from kematangan.scoring import BatchResult, MaturityModel, Scorer
+from kematangan.model import MaturityModel
+from kematangan.scoring import BatchResult, Scorer
 
 __all__ = ["FileSummary", "result_columns", "score_file"]
 

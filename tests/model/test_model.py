@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from kematangan import RulesetError, Scorer, load_ruleset, parse_ruleset
 from kematangan.errors import InputError
-from kematangan.scoring.model import (
+from kematangan.model.calibrated import (
     CalibrationDataWarning,
     MaturityModel,
     ModelNotFittedError,
@@ -40,8 +40,8 @@ from kematangan.scoring.model import (
     plot_reliability,
     reliability_bins,
 )
-from kematangan.scoring.synthetic import SyntheticData, make_synthetic
-from tests.scoring.model_rulesets import SMALL_RULESET
+from kematangan.model.synthetic import SyntheticData, make_synthetic
+from tests.model.model_rulesets import SMALL_RULESET
 
 
 @pytest.fixture(scope="module")
@@ -384,7 +384,7 @@ def test_loaded_model_predicts_without_sklearn(fitted: MaturityModel,
     code = textwrap.dedent(f"""
         import sys
         sys.modules["sklearn"] = None  # any import of sklearn now fails
-        from kematangan.scoring.model import MaturityModel
+        from kematangan.model.calibrated import MaturityModel
         m = MaturityModel.load({str(path)!r}, "ppmk-ksm")
         p = m.predict_proba([{{"members": 12, "formed_participatory": True}}])
         print(repr(float(p[0, 1])))
@@ -395,8 +395,8 @@ def test_loaded_model_predicts_without_sklearn(fitted: MaturityModel,
 
 
 def test_importing_the_model_module_does_not_import_sklearn() -> None:
-    code = ("import sys, kematangan.scoring.model, kematangan.scoring.synthetic, "
-            "kematangan.cli_model; "
+    code = ("import sys, kematangan.model.calibrated, kematangan.model.synthetic, "
+            "kematangan.cli.model_commands; "
             "print([m for m in ('sklearn', 'matplotlib') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True,
                          text=True, check=True).stdout.strip()

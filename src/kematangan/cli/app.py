@@ -13,12 +13,13 @@ from typing import Annotated
 
 import typer
 
-from kematangan._cliutil import RulesetOpt, fail, scorer_for
-from kematangan.cli_model import model_app
+from kematangan.cli.model_commands import model_app
+from kematangan.cli.options import RulesetOpt, fail, scorer_for
 from kematangan.criteria import list_rulesets, load_ruleset, validate_ruleset
 from kematangan.criteria.schema import ruleset_json_schema_text
 from kematangan.errors import KematanganError, suggest
-from kematangan.scoring import BatchResult, MaturityModel, Scorer, run_cases
+from kematangan.model import MaturityModel
+from kematangan.scoring import BatchResult, Scorer, run_cases
 
 __all__ = ["app", "cli_reference", "main"]
 
@@ -89,7 +90,7 @@ def score(
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    from kematangan.pipeline import score_file
+    from kematangan.scorefile import score_file
 
     lang = _lang(lang)
     scorer = scorer_for(ruleset)

@@ -62,7 +62,7 @@ from typing import Any, Final, Literal, TypeAlias
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from kematangan.criteria.model import Ruleset
+from kematangan.criteria.ruleset import Ruleset
 from kematangan.errors import InputError
 from kematangan.scoring.result import Assessment, RulesetRef
 from kematangan.scoring.scorer import Engine, Scorer

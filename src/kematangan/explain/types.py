@@ -1,6 +1,6 @@
 """The explanation's data: frozen pydantic models, JSON via ``model_dump``.
 
-Every text shown to a reader is a bilingual :class:`~kematangan.criteria.model.Text`
+Every text shown to a reader is a bilingual :class:`~kematangan.criteria.ruleset.Text`
 (``id`` Indonesian, ``en`` English); renderers pick the language. Ids (criteria,
 fields, stages, classes) stay as the ruleset spells them, so a program can act on
 them.
@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kematangan.criteria.model import Text
+from kematangan.criteria.ruleset import Text
 from kematangan.scoring.result import Outcome, RecordIssue, RulesetRef
 
 __all__ = [

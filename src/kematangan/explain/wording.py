@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kematangan.criteria.model import Text
+from kematangan.criteria.ruleset import Text
 
 __all__ = ["LANGS", "fmt_number", "fmt_unit", "fmt_value", "pair", "word"]
 

@@ -1,7 +1,7 @@
 """SYNTHETIC group records with labels drawn from a known probability.
 
 Everything this module makes is **synthetic**: invented groups for testing and
-demonstrating the optional model (:mod:`kematangan.scoring.model`), never evidence
+demonstrating the optional model (:mod:`kematangan.model.calibrated`), never evidence
 about real groups. Each record carries ``"synthetic": True`` and a ``SYN-`` group id,
 and :meth:`SyntheticData.to_dict` says ``"synthetic": true``.
 
@@ -42,7 +42,7 @@ import numpy.typing as npt
 
 from kematangan.criteria import expr as ex
 from kematangan.criteria.loader import load_ruleset
-from kematangan.criteria.model import Ruleset
+from kematangan.criteria.ruleset import Ruleset
 from kematangan.errors import suggest
 from kematangan.scoring.plan import FieldSlot, Plan, compile_plan
 
@@ -100,7 +100,7 @@ class SyntheticData:
         """Everything as JSON-ready data, headed by ``"synthetic": true``."""
         data: dict[str, Any] = {
             "synthetic": True,
-            "description": "SYNTHETIC data from kematangan.scoring.synthetic; not "
+            "description": "SYNTHETIC data from kematangan.model.synthetic; not "
                            "real groups",
         }
         for f in fields(self):

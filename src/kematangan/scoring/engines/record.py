@@ -1,6 +1,6 @@
 """The per-record engine: the plan compiled into Python closures.
 
-It gives exactly what :mod:`kematangan.scoring.vector` gives for one record (the test
+It gives exactly what :mod:`kematangan.scoring.engines.vector` gives for one record (the test
 suite checks this on generated records), without numpy's per-call overhead, so one
 record scores in microseconds.
 """

@@ -16,8 +16,8 @@ from typing import Annotated, Any, cast
 import numpy as np
 import typer
 
-from kematangan._cliutil import RulesetOpt, fail, scorer_for
-from kematangan.criteria.model import FieldSpec, Ruleset, Text
+from kematangan.cli.options import RulesetOpt, fail, scorer_for
+from kematangan.criteria.ruleset import FieldSpec, Ruleset, Text
 from kematangan.errors import KematanganError, suggest
 from kematangan.io import read_table
 from kematangan.io.values import read_boolean
@@ -59,7 +59,7 @@ def fit(
     cv: Annotated[int, typer.Option(help="Folds for out-of-fold calibration.")] = 5,
 ) -> None:
     """Fit a calibrated model of LABEL on DATA and save it as JSON."""
-    from kematangan.scoring.model import CalibrationDataWarning, MaturityModel
+    from kematangan.model.calibrated import CalibrationDataWarning, MaturityModel
 
     scorer = scorer_for(ruleset)
     records, labels = read_labelled(data, label, scorer.ruleset)
@@ -110,7 +110,7 @@ def evaluate(
     bins: Annotated[int, typer.Option(help="Equal-width bins for ECE.")] = 10,
 ) -> None:
     """Brier score, log loss, ROC AUC and calibration error of a model on DATA."""
-    from kematangan.scoring.model import (
+    from kematangan.model.calibrated import (
         CalibrationDataWarning,
         MaturityModel,
         evaluate_model,

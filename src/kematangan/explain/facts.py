@@ -12,7 +12,7 @@ import weakref
 from dataclasses import dataclass
 
 from kematangan.criteria import expr as ex
-from kematangan.criteria.model import Criterion, Derived, FieldSpec, Ruleset, Text
+from kematangan.criteria.ruleset import Criterion, Derived, FieldSpec, Ruleset, Text
 from kematangan.errors import InputError
 from kematangan.scoring.result import Assessment
 from kematangan.scoring.scorer import Scorer

@@ -31,7 +31,7 @@ numpy alone.
 
 Examples
 --------
->>> from kematangan.scoring.synthetic import make_synthetic
+>>> from kematangan.model.synthetic import make_synthetic
 >>> data = make_synthetic("ppmk-ksm", n=300, seed=0)   # SYNTHETIC groups
 >>> model = MaturityModel("ppmk-ksm").fit(data.records, data.labels)
 >>> result = model.predict_groups(data.records[:3])
@@ -58,7 +58,7 @@ from typing import Any, Literal, Self
 import numpy as np
 import numpy.typing as npt
 
-from kematangan.criteria.model import Ruleset
+from kematangan.criteria.ruleset import Ruleset
 from kematangan.errors import InputError, KematanganError, Problem, RulesetError
 from kematangan.scoring.batch import BatchResult
 from kematangan.scoring.plan import Plan
@@ -707,7 +707,7 @@ class MaturityModel:
 
     Examples
     --------
-    >>> from kematangan.scoring.synthetic import make_synthetic
+    >>> from kematangan.model.synthetic import make_synthetic
     >>> data = make_synthetic("ppmk-ksm", n=200, seed=3)   # SYNTHETIC groups
     >>> model = MaturityModel("ppmk-ksm", C=0.5).fit(data.records, data.labels)
     >>> model.training_["n"], model.training_["synthetic"]
@@ -1113,7 +1113,7 @@ def evaluate_model(model: MaturityModel, records: Any, labels: Any, *,
 
     Examples
     --------
-    >>> from kematangan.scoring.synthetic import make_synthetic
+    >>> from kematangan.model.synthetic import make_synthetic
     >>> data = make_synthetic("ppmk-ksm", n=200, seed=2)   # SYNTHETIC groups
     >>> ev = evaluate_model(MaturityModel("ppmk-ksm"), data.records, data.labels,
     ...                     cv=3)

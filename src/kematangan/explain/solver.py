@@ -26,12 +26,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from kematangan.criteria import expr as ex
-from kematangan.criteria.model import Criterion, FieldSpec
-from kematangan.explain.context import Context
-from kematangan.explain.models import BlockerKind
+from kematangan.criteria.ruleset import Criterion, FieldSpec
+from kematangan.explain.facts import Context
+from kematangan.explain.types import BlockerKind
+from kematangan.scoring.engines.record import SingleEngine
 from kematangan.scoring.plan import CriterionStep
 from kematangan.scoring.result import RowResult
-from kematangan.scoring.single import SingleEngine
 
 __all__ = ["Changes", "Check", "Failure", "Solver", "apply_changes"]
 
@@ -65,7 +65,7 @@ class Solver:
 
     Examples
     --------
-    >>> from kematangan.explain.context import context
+    >>> from kematangan.explain.facts import context
     >>> from kematangan.scoring.inputs import encode_record
     >>> ctx = context("ppmk-ksm")
     >>> solver = Solver(ctx)

@@ -2,9 +2,9 @@
 durable rules.
 
 :class:`DurableEngine` gives exactly the :class:`~kematangan.scoring.result.RowResult`
-of :class:`~kematangan.scoring.single.SingleEngine` for every record (the test suite
+of :class:`~kematangan.scoring.engines.record.SingleEngine` for every record (the test suite
 checks this on generated records of every bundled ruleset). It compiles the plan's
-conditions into one durable ruleset through :mod:`kematangan.scoring._durable`, and
+conditions into one durable ruleset through :mod:`kematangan.scoring.engines.durable_host`, and
 computes in Python what durable cannot do safely. Where each construct is evaluated
 (see also ``docs/engines.md``):
 
@@ -55,11 +55,11 @@ import numpy as np
 import numpy.typing as npt
 
 from kematangan.criteria import expr as ex
-from kematangan.scoring import _durable as du
+from kematangan.scoring.engines import durable_host as du
+from kematangan.scoring.engines.record import SingleEngine, _compile, aggregate
+from kematangan.scoring.engines.vector import VectorResult
 from kematangan.scoring.plan import AtLeastOf, CriterionStep, CritRef, Plan
 from kematangan.scoring.result import RowResult
-from kematangan.scoring.single import SingleEngine, _compile, aggregate
-from kematangan.scoring.vector import VectorResult
 
 __all__ = ["DurableEngine", "Placement"]
 
@@ -310,7 +310,7 @@ class DurableEngine:
 
     Notes
     -----
-    One durable ruleset (a :class:`~kematangan.scoring._durable.DurableHost`) per
+    One durable ruleset (a :class:`~kematangan.scoring.engines.durable_host.DurableHost`) per
     engine, evaluated in one reused session; engines of different rulesets (or
     versions) coexist in a process. An engine can be shared by threads: the
     adapter serialises engine calls. Call :meth:`close` to free durable's memory

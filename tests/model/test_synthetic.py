@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from kematangan import Scorer, load_ruleset, parse_ruleset
-from kematangan.scoring.synthetic import make_synthetic
-from tests.scoring.model_rulesets import SMALL_RULESET
+from kematangan.model.synthetic import make_synthetic
+from tests.model.model_rulesets import SMALL_RULESET
 
 
 def test_every_output_is_labelled_synthetic() -> None:
