@@ -1,0 +1,59 @@
+"""Values the scorer cannot use (a record's field of the wrong type or out of bounds).
+
+Parameters: ``value`` (the raw value, JSON-ready), ``type`` (its Python type name),
+``min``/``max`` (the field's bounds), ``allowed`` (a category field's values),
+``suggestion`` (the closest category).
+"""
+
+from kematangan.catalogue import Message
+
+MESSAGES: dict[str, Message] = {
+    "expected_number": Message(
+        id=("seharusnya angka, tertulis {shown}",
+            "isi angka biasa (teks seperti '12,5' dibaca oleh pembaca berkas "
+            "kematangan)"),
+        en=("expected a number, got {shown}",
+            "give a plain number (spreadsheet text such as '12,5' is read by "
+            "kematangan's file readers)"),
+    ),
+    "not_finite": Message(
+        id=("seharusnya angka terhingga, tertulis {value!r}",
+            "isi angka yang terhingga"),
+        en=("expected a finite number, got {value!r}", "give a finite number"),
+    ),
+    "not_whole": Message(
+        id=("bukan bilangan bulat: {value!r}", "isi bilangan bulat"),
+        en=("not a whole number: {value!r}", "give a whole number"),
+    ),
+    "below_minimum": Message(
+        id=("nilai {value} di bawah batas terendah {min}",
+            "isi nilai {range}, atau kosongkan bila tidak diketahui"),
+        en=("value {value} is below the minimum {min}",
+            "give a value {range}, or leave it blank if unknown"),
+    ),
+    "above_maximum": Message(
+        id=("nilai {value} di atas batas tertinggi {max}",
+            "isi nilai {range}, atau kosongkan bila tidak diketahui"),
+        en=("value {value} is above the maximum {max}",
+            "give a value {range}, or leave it blank if unknown"),
+    ),
+    "expected_boolean": Message(
+        id=("seharusnya ya atau tidak, tertulis {shown}", "isi ya/tidak (atau 1/0)"),
+        en=("expected true or false, got {shown}", "give true/false (or 1/0)"),
+    ),
+    "not_a_category": Message(
+        id=("{shown} bukan salah satu kategori", "gunakan salah satu: {allowed}"),
+        en=("{shown} is not one of the categories", "use one of: {allowed}"),
+    ),
+    "not_a_category_close": Message(
+        id=("{shown} bukan salah satu kategori",
+            "mungkin maksudnya {suggestion!r}? gunakan salah satu: {allowed}"),
+        en=("{shown} is not one of the categories",
+            "did you mean {suggestion!r}? use one of: {allowed}"),
+    ),
+    "expected_date": Message(
+        id=("seharusnya tanggal, tertulis {shown}",
+            "isi tanggal dengan format TTTT-BB-HH"),
+        en=("expected a date, got {shown}", "give a date as YYYY-MM-DD"),
+    ),
+}
