@@ -30,6 +30,7 @@ import numpy as np
 
 from kematangan import Ruleset, Scorer, load_ruleset, parse_ruleset
 from kematangan.monitor import GroupMonitor
+from kematangan.scoring.engines.durable import DurableEngine
 
 TARGET_UPDATES = 5_000.0
 
@@ -71,7 +72,8 @@ def bench_engines(ruleset: Ruleset, n: int) -> None:
     rows = random_records(ruleset, n)
     durable = Scorer(ruleset, engine="durable")
     reference = Scorer(ruleset)
-    engine = durable._durable
+    engine = durable.backend
+    assert isinstance(engine, DurableEngine)
     where = engine.placement
     in_durable = sum(1 for p in where.values() if p == "durable")
     print(f"\n{ruleset.id} {ruleset.version}: {len(ruleset.fields)} fields, "

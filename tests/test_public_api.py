@@ -28,7 +28,7 @@ def test_all_names_exist(name: str) -> None:
 def test_top_level_exports_every_public_name() -> None:
     public = {n for n in dir(kematangan) if not n.startswith("_")}
     modules = {"criteria", "scoring", "errors", "explain", "io", "cli", "model",
-               "monitor", "scorefile", "docgen"}
+               "monitor", "scorefile", "docgen", "catalogue", "problems"}
     assert public - modules - {"annotations"} == set(kematangan.__all__)
 
 

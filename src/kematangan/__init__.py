@@ -20,19 +20,18 @@ from kematangan.errors import (
     ExpressionError,
     InputError,
     KematanganError,
-    Problem,
     RecordError,
     RulesetError,
 )
 from kematangan.model import MaturityModel
 from kematangan.monitor import GroupMonitor
+from kematangan.problems import Problem
 from kematangan.scoring import (
     Assessment,
     BatchResult,
     CaseFailure,
     CriterionResult,
     Outcome,
-    RecordIssue,
     RulesetRef,
     Scorer,
     run_cases,
@@ -54,7 +53,6 @@ __all__ = [
     "Outcome",
     "Problem",
     "RecordError",
-    "RecordIssue",
     "Ruleset",
     "RulesetError",
     "RulesetInfo",

@@ -65,7 +65,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kematangan.criteria.ruleset import Ruleset
 from kematangan.errors import InputError
 from kematangan.scoring.result import Assessment, RulesetRef
-from kematangan.scoring.scorer import Engine, Scorer
+from kematangan.scoring.scorer import EngineName, Scorer
 
 __all__ = [
     "BecameExitReady",
@@ -271,7 +271,7 @@ class GroupMonitor:
     """
 
     def __init__(self, scorer_or_ruleset: Scorer | Ruleset | str | os.PathLike[str],
-                 engine: Engine | None = None, *, max_queued: int = 100_000) -> None:
+                 engine: EngineName | None = None, *, max_queued: int = 100_000) -> None:
         if isinstance(scorer_or_ruleset, Scorer):
             scorer = scorer_or_ruleset
             if engine is not None and engine != scorer.engine:
@@ -482,7 +482,7 @@ class GroupMonitor:
     @classmethod
     def restore(cls, state: Mapping[str, Any],
                 scorer: Scorer | Ruleset | str | os.PathLike[str],
-                engine: Engine | None = None) -> GroupMonitor:
+                engine: EngineName | None = None) -> GroupMonitor:
         """A monitor holding the groups of :meth:`export_state`, scored again.
 
         ``scorer`` is a :class:`Scorer` or what it accepts; with a ruleset and no

@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
 from kematangan.catalogue import render
 
-__all__ = ["Problem", "Severity"]
+__all__ = ["Problem", "ProblemField", "Severity"]
 
 Severity = Literal["error", "note"]
 """``error``: the thing is unusable (a value is read as missing, a ruleset is
@@ -115,7 +117,7 @@ class Problem:
         --------
         >>> Problem("not_whole", {"value": 2.5}, row=2, field="members",
         ...         value=2.5).to_dict()
-        {'code': 'not_whole', 'severity': 'error', 'row': 2, 'field': 'members', 'value': 2.5, 'problem': 'not a whole number: 2.5', 'fix': 'give a whole number'}
+        {'code': 'not_whole', 'severity': 'error', 'row': 2, 'field': 'members', 'value': 2.5, 'params': {'value': 2.5}, 'problem': 'not a whole number: 2.5', 'fix': 'give a whole number'}
         """
         problem, fix = render(self.code, self.params, lang)
         out: dict[str, Any] = {"code": self.code, "severity": self.severity}
@@ -129,6 +131,41 @@ class Problem:
             out["value"] = self.value
         if self.count != 1:
             out["count"] = self.count
+        if self.params:
+            out["params"] = dict(self.params)
         out["problem"] = problem
         out["fix"] = fix
         return out
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Problem:
+        """The problem a :meth:`to_dict` mapping describes (its texts are
+        re-rendered from the code, so they are not read back).
+
+        Examples
+        --------
+        >>> p = Problem("not_whole", {"value": 2.5}, row=2, field="members", value=2.5)
+        >>> Problem.from_dict(p.to_dict()) == p
+        True
+        """
+        if isinstance(data, cls):
+            return data
+        if not isinstance(data, Mapping) or not isinstance(data.get("code"), str):
+            raise ValueError("a problem is a mapping with a 'code'")
+        names = {f.name for f in dataclasses.fields(cls)}
+        given = {k: v for k, v in data.items() if k in names}
+        params = given.get("params", {})
+        if not isinstance(params, Mapping):
+            raise ValueError("a problem's 'params' must be a mapping")
+        return cls(**{**given, "params": dict(params)})
+
+
+ProblemField = Annotated[
+    Problem,
+    PlainValidator(Problem.from_dict),
+    PlainSerializer(lambda p: p.to_dict(), return_type=dict[str, Any]),
+    WithJsonSchema({"type": "object", "required": ["code", "severity", "problem",
+                                                   "fix"]}),
+]
+"""A :class:`Problem` inside a pydantic model: written as :meth:`Problem.to_dict`
+(English texts), read back with :meth:`Problem.from_dict`."""

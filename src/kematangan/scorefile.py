@@ -120,19 +120,19 @@ def result_columns(scorer: Scorer, batch: BatchResult, *, lang: str = "id",
 
 def _scorer_issues(table: Table, batch: BatchResult) -> list[Issue]:
     header_of = {fid: header for header, fid in table.header_map.items()}
-    row_numbers = table.row_numbers.tolist()
+    index = {r: i for i, r in enumerate(table.row_numbers.tolist())}
     out = []
     for issue in batch.issues:
-        header = header_of.get(issue.field, issue.field)
+        field = issue.field or ""
+        header = header_of.get(field, field)
         value = "" if issue.value is None else str(issue.value)
-        row = None
         if issue.row is not None:
-            row = row_numbers[issue.row]
             cells = table.passthrough.get(header)
             if cells is not None:  # the cell as the user typed it
-                value = str(cells[issue.row])
-        out.append(Issue(row, header, value, issue.problem, issue.fix, "error",
-                         field=issue.field, code="invalid_value"))
+                value = str(cells[index[issue.row]])
+        out.append(Issue(issue.row, header, value, issue.problem("en"),
+                         issue.fix("en"), "error", field=issue.field,
+                         code=issue.code))
     return out
 
 
@@ -186,7 +186,8 @@ def score_file(
     with ResultWriter(target) as writer:
         for table in iter_tables(source, rs, sheet=sheet, chunk_rows=chunk_rows):
             lap("read")
-            batch = scorer.score_batch(table.columns, group_ids=table.group_ids)
+            batch = scorer.score_batch(table.columns, group_ids=table.group_ids,
+                                       row_numbers=table.row_numbers)
             cols: dict[str, Any] = dict(table.passthrough)
             for name, col in result_columns(scorer, batch, lang=lang,
                                             top_reasons=top_reasons,

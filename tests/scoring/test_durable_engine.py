@@ -14,96 +14,28 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kematangan import Ruleset, Scorer, list_rulesets, parse_ruleset
+from kematangan import Scorer, list_rulesets, parse_ruleset
 from kematangan.scoring.engines.durable import DurableEngine
-from kematangan.scoring.engines.record import SingleEngine
+from kematangan.scoring.engines.record import RecordEngine
 from kematangan.scoring.plan import compile_plan
+from tests.scoring.constructs import SINK, sink
 from tests.strategies import records
 
 pytest.importorskip("durable_rules_engine")
 
 NAMES = [r.id for r in list_rulesets()]
 
-# A ruleset using every construct of the plan: thresholds, ranges, booleans,
-# in-sets, dates, value-vs-value comparisons, not/missing/known, functions, a
-# derived boolean used as a condition, bands with infinite bounds, score, missing
-# policies, all_of/any_of/at_least over conditions, bands and Python criteria,
-# cumulative and own stages with min_points, classes with requirements, exit.
-SINK = """\
-id: sink
-version: 1.0.0
-title: Sink
-description: Every construct
-sources: [{title: test}]
-fields:
-  - {id: a, type: number, label: A, min: -100, max: 100}
-  - {id: n, type: integer, label: N, min: 0, max: 20}
-  - {id: b, type: boolean, label: B}
-  - {id: b2, type: boolean, label: B2}
-  - {id: c, type: category, label: C, categories: [x, y, z]}
-  - {id: d, type: date, label: D}
-  - {id: s, type: number, label: S, min: 0, max: 10}
-derived:
-  - {id: ratio, label: R, expr: a / n}
-  - {id: flag, label: F, expr: a > 0 and b}
-criteria:
-  - {id: t_a, label: T, stage: one, gate: true,
-     threshold: {field: a, op: ">=", value: 1e-05}}
-  - {id: r_n, label: R, stage: one, range: {field: n, interval: "(2, 10]"},
-     missing: met}
-  - {id: bool_b, label: B, stage: one, gate: true,
-     boolean: {field: b, value: false}, missing: not_met}
-  - {id: in_c, label: I, stage: two, in_set: {field: c, values: [x, z]}}
-  - {id: e_cmp2, label: E, stage: two, expr: "a <= n"}
-  - {id: e_not, label: E, stage: two, expr: "not (b or b2)"}
-  - {id: e_date, label: E, stage: two, gate: true,
-     expr: 'd >= date("2020-01-01") and c != "y"'}
-  - {id: e_miss, label: E, stage: three, expr: "missing(a) or known(ratio)"}
-  - {id: e_fn, label: E, stage: three,
-     expr: "abs(a) > 3 and min(a, n) < 5 or coalesce(ratio, 0) >= 1"}
-  - {id: e_flag, label: E, stage: three, expr: "flag"}
-  - {id: e_notin, label: E, stage: three, expr: "n not in [1, 2, 3]", missing: met}
-  - id: bands_r
-    label: Bd
-    stage: three
-    bands:
-      field: ratio
-      bands:
-        - {interval: "(-inf, 0)", points: 0}
-        - {interval: "[0, 1]", points: 1}
-        - {interval: "(1, inf)", points: 3}
-  - {id: score_s, label: Sc, stage: three, score: {field: s, met_at: 7.5},
-     missing: not_met}
-  - {id: all_x, label: A, stage: three, gate: true, all_of: [t_a, r_n, bool_b]}
-  - {id: any_x, label: A, any_of: [in_c, e_not, score_s]}
-  - {id: least, label: L, at_least: {k: 2, of: [t_a, e_date, e_flag, score_s]},
-     missing: not_met}
-  - {id: least2, label: L, at_least: {k: 2, of: [t_a, e_date, score_s, in_c]}}
-  - {id: least_b, label: L, at_least: {k: 1, of: [bands_r, least]}}
-stages:
-  - {id: one, label: One}
-  - {id: two, label: Two, min_points: 2}
-  - {id: three, label: Three, rule: own}
-classes:
-  - {id: low, label: L, interval: "[0, 5)"}
-  - {id: mid, label: M, interval: "[5, 10)", requires: [t_a]}
-  - {id: high, label: H, interval: "[10, 100]", requires: [all_x, least]}
-exit:
-  stage: three
-  requires: [any_x]
-"""
-
-
-@cache
-def sink() -> Ruleset:
-    return parse_ruleset(SINK)
-
-
 @cache
 def pair(name: str) -> tuple[Scorer, Scorer]:
     """(reference, durable) scorers; built once, one durable ruleset each."""
     ruleset = sink() if name == "sink" else name
     return Scorer(ruleset), Scorer(ruleset, engine="durable")
+
+
+def backend(scorer: Scorer) -> DurableEngine:
+    """The durable engine of a durable scorer."""
+    assert isinstance(scorer.backend, DurableEngine)
+    return scorer.backend
 
 
 def same(reference: Scorer, durable: Scorer, record: dict[str, Any]) -> None:
@@ -114,7 +46,7 @@ def same(reference: Scorer, durable: Scorer, record: dict[str, Any]) -> None:
 def test_durable_equals_reference_on_generated_records(name: str) -> None:
     reference, durable = pair(name)
 
-    fallbacks = durable._durable.python_records
+    fallbacks = backend(durable).python_records
 
     @given(records(reference.ruleset))
     def check(record: dict[str, Any]) -> None:
@@ -122,7 +54,7 @@ def test_durable_equals_reference_on_generated_records(name: str) -> None:
 
     check()
     # Valid records never need the whole-record Python fallback.
-    assert durable._durable.python_records == fallbacks
+    assert backend(durable).python_records == fallbacks
 
 
 @pytest.mark.parametrize("name", [*NAMES, "sink"])
@@ -161,11 +93,11 @@ def test_placement_is_explicit() -> None:
         assert engine.placement[cid] == "durable+python", cid
     # Every criterion of the bundled rulesets is decided in durable.
     for name in NAMES:
-        placement = pair(name)[1]._durable.placement
+        placement = backend(pair(name)[1]).placement
         assert "python" not in placement.values()
         assert name == "upk-pinjaman-bergulir" or set(placement.values()) == {
             "durable"}
-    upk = pair("upk-pinjaman-bergulir")[1]._durable.placement
+    upk = backend(pair("upk-pinjaman-bergulir")[1]).placement
     assert upk["data_consistent"] == "durable+python"  # a <= b and c <= d
     assert "sink" in repr(engine)
     engine.close()
@@ -191,7 +123,7 @@ def test_exponent_floats() -> None:
 
 def test_infinite_values() -> None:
     reference, durable = pair("upk-pinjaman-bergulir")
-    engine = durable._durable
+    engine = backend(durable)
     before = engine.python_records
     # income / 5e-324 overflows: the derived value is missing, in every engine.
     record = {"income_ytd": 1e6, "costs_ytd": 5e-324, "ksm_borrowing": 1,
@@ -212,11 +144,11 @@ def test_infinite_values() -> None:
     criteria = list(base.criteria)
     criteria[index] = replace(criteria[index], node=node)
     plan = replace(base, criteria=tuple(criteria))
-    hand, single = DurableEngine(plan), SingleEngine(plan)
+    hand, single = DurableEngine(plan), RecordEngine(plan)
     row = [math.nan] * len(plan.fields)
     for a in (100.0, 1.0, 0.5, math.nan):
         row[0] = a
-        assert str(hand.run(row)) == str(single.run(row))
+        assert str(hand.score_one(row)) == str(single.score_one(row))
     assert hand.python_records == 1  # a = 100 only
     hand.close()
 
@@ -244,11 +176,11 @@ def test_dates() -> None:
 
 def test_run_matches_single_engine_on_nan_and_edges() -> None:
     plan = compile_plan(sink())
-    engine, single = DurableEngine(plan), SingleEngine(plan)
+    engine, single = DurableEngine(plan), RecordEngine(plan)
     rows = [[math.nan] * len(plan.fields), [0.0] * len(plan.fields),
             [-0.0] * len(plan.fields), [1.0] * len(plan.fields)]
     for row in rows:
-        assert engine.run(row) == single.run(row)
+        assert engine.score_one(row) == single.score_one(row)
     engine.close()
 
 
@@ -314,11 +246,11 @@ def test_memory_does_not_grow_over_10000_records() -> None:
     rows[rng.random(rows.shape) < 0.3] = np.nan
     data = rows.tolist()
     for row in data * 10:  # warm up: allocator pools settle
-        engine.run(row)
+        engine.score_one(row)
     before = _rss_kb()
     for _ in range(50):  # 10,000 records
         for row in data:
-            engine.run(row)
+            engine.score_one(row)
     grown = _rss_kb() - before
     host = engine.host
     sid = host.last_session_id
@@ -363,8 +295,8 @@ def test_unlinted_plan_nodes_match_single_engine() -> None:
         criteria = list(base.criteria)
         criteria[index] = replace(criteria[index], node=node)
         plan = replace(base, criteria=tuple(criteria))
-        engine, single = DurableEngine(plan), SingleEngine(plan)
+        engine, single = DurableEngine(plan), RecordEngine(plan)
         for row in rows.tolist():
-            got, want = engine.run(row), single.run(row)
+            got, want = engine.score_one(row), single.score_one(row)
             assert str(got) == str(want), node  # str: NaN-safe comparison
         engine.close()

@@ -67,7 +67,8 @@ def _read(path: Path, scorer: Scorer, sheet: str | None) -> BatchResult:
         table = read_table(path, scorer.ruleset, sheet=_sheet(sheet))
     except KematanganError as err:
         fail(str(err))
-    return scorer.score_batch(table.columns, group_ids=table.group_ids)
+    return scorer.score_batch(table.columns, group_ids=table.group_ids,
+                              row_numbers=table.row_numbers)
 
 
 @app.command()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kematangan.explain.issue_text import issue_text
 from kematangan.explain.types import Explanation, NextSteps, Reason, Value
 from kematangan.explain.wording import fmt_number, fmt_value, word
 
@@ -243,7 +242,7 @@ def build_document(e: Explanation, lang: str = "id") -> list[Block]:
     if e.issues:
         blocks.append(Heading(2, word("issues", lang), "issues"))
         labels = {v.name: v.label.get(lang) for v in e.inputs}
-        texts = [(i.field, *issue_text(i.problem, i.fix, lang)) for i in e.issues]
+        texts = [(i.field or "", i.problem(lang), i.fix(lang)) for i in e.issues]
         blocks.append(Items(False, [
             (f"{labels.get(name, name)}: {problem} ({word('fix', lang)}: {fix})", [])
             for name, problem, fix in texts]))

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from kematangan.criteria import expr as ex
+from kematangan.criteria.loader import load_ruleset
 from kematangan.criteria.ruleset import Criterion, Derived, FieldSpec, Ruleset, Text
 from kematangan.errors import InputError
 from kematangan.scoring.result import Assessment
@@ -69,7 +71,11 @@ class Context:
 
 
 _BY_SCORER: weakref.WeakKeyDictionary[Scorer, Context] = weakref.WeakKeyDictionary()
-_SCORERS: dict[str, Scorer] = {}
+"""Facts per live scorer; an entry goes with its scorer."""
+_SCORERS: OrderedDict[str, Scorer] = OrderedDict()
+"""Scorers built for rulesets given by id, file or model, by content hash: the
+:data:`_SCORERS_KEPT` most recently used."""
+_SCORERS_KEPT = 32
 
 
 def context(source: ScorerLike) -> Context:
@@ -84,11 +90,13 @@ def context(source: ScorerLike) -> Context:
     if isinstance(source, Scorer):
         scorer = source
     else:
-        ruleset = source if isinstance(source, Ruleset) else Scorer(source).ruleset
-        scorer = _SCORERS.get(ruleset.content_hash) or Scorer(ruleset)
-        if len(_SCORERS) > 32:
-            _SCORERS.clear()
-        _SCORERS[ruleset.content_hash] = scorer
+        ruleset = load_ruleset(source)
+        key = ruleset.content_hash
+        scorer = _SCORERS.get(key) or Scorer(ruleset)
+        _SCORERS[key] = scorer
+        _SCORERS.move_to_end(key)
+        while len(_SCORERS) > _SCORERS_KEPT:
+            _SCORERS.popitem(last=False)
     found = _BY_SCORER.get(scorer)
     if found is None:
         found = _build(scorer)

@@ -87,5 +87,5 @@ def portfolio(batch: BatchResult, ruleset_or_scorer: ScorerLike, k: int = 3
         exit_rule=plan.exit_stage >= 0, exit_ready=int((raw.exit_ready == 1).sum()),
         exit_undetermined=int((raw.exit_ready == -1).sum()) if plan.exit_stage >= 0
         else 0,
-        with_issues=len({x.row for x in batch.issues}),
+        with_issues=len(batch.issues_by_record()),
         blockers=blockers, reasons=batch_reasons(batch, k), ctx=ctx)

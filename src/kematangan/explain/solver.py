@@ -29,7 +29,6 @@ from kematangan.criteria import expr as ex
 from kematangan.criteria.ruleset import Criterion, FieldSpec
 from kematangan.explain.facts import Context
 from kematangan.explain.types import BlockerKind
-from kematangan.scoring.engines.record import SingleEngine
 from kematangan.scoring.plan import CriterionStep
 from kematangan.scoring.result import RowResult
 
@@ -66,10 +65,9 @@ class Solver:
     Examples
     --------
     >>> from kematangan.explain.facts import context
-    >>> from kematangan.scoring.inputs import encode_record
     >>> ctx = context("ppmk-ksm")
     >>> solver = Solver(ctx)
-    >>> vals, _ = encode_record(ctx.scorer.plan, {"members": 3}, None)
+    >>> vals, _ = ctx.scorer.encode({"members": 3})
     >>> solver.solve("enough_members", vals)
     {1: 5.0}
     """
@@ -77,7 +75,7 @@ class Solver:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.plan = ctx.scorer.plan
-        self.engine = SingleEngine(self.plan)
+        self.evaluate = ctx.scorer.evaluate
         self.slot = {f.id: f.index for f in self.plan.fields}
         self.specs: list[FieldSpec] = [ctx.fields[f.id] for f in self.plan.fields]
         self.probes = 0
@@ -93,7 +91,7 @@ class Solver:
     def run(self, vals: Sequence[float]) -> RowResult:
         """Score encoded field values."""
         self.probes += 1
-        return self.engine.run(vals)
+        return self.evaluate(vals)
 
     def outcome(self, vals: Sequence[float], cid: str) -> int:
         """One criterion's outcome (1, 0, -1) for encoded field values."""

@@ -196,7 +196,7 @@ def next_steps(assessment: Assessment, ruleset_or_scorer: ScorerLike,
     record = _decoded(plan, assessment, draft.vals)
     rescored = ctx.scorer.score(record, group_id=assessment.group_id)
     verified = _reached(plan, goal, rescored)
-    invalid = {i.field for i in assessment.issues}
+    invalid = {i.field for i in assessment.issues if i.field is not None}
     blockers = [_blocker(ctx, f, invalid) for cid, f in failures.items()
                 if final.outcomes[ctx.index[cid]] != 1]
     if not goal.reached(final) and not blockers:

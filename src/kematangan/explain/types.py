@@ -13,7 +13,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kematangan.criteria.ruleset import Text
-from kematangan.scoring.result import Outcome, RecordIssue, RulesetRef
+from kematangan.problems import ProblemField
+from kematangan.scoring.result import Outcome, RulesetRef
 
 __all__ = [
     "Blocker",
@@ -246,7 +247,7 @@ class Explanation(_Frozen):
     next_class: NextSteps | None
     inputs: list[Value]
     derived: list[Value]
-    issues: list[RecordIssue]
+    issues: list[ProblemField]
     labels: dict[str, Text] = Field(
         description="Labels of the criteria named in gaps and steps.")
 

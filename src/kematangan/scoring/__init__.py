@@ -6,7 +6,6 @@ from kematangan.scoring.result import (
     Assessment,
     CriterionResult,
     Outcome,
-    RecordIssue,
     RulesetRef,
 )
 from kematangan.scoring.scorer import CaseFailure, Scorer, run_cases
@@ -18,7 +17,6 @@ __all__ = [
     "CriterionResult",
     "Outcome",
     "Plan",
-    "RecordIssue",
     "RulesetRef",
     "Scorer",
     "compile_plan",

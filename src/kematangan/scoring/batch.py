@@ -10,11 +10,11 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
-from kematangan.scoring.engines.vector import VectorResult
+from kematangan.problems import Problem
 from kematangan.scoring.plan import Plan
 from kematangan.scoring.result import (
     Assessment,
-    RecordIssue,
+    ColumnResult,
     RowResult,
     blocking_criteria,
     build_assessment,
@@ -33,13 +33,16 @@ class BatchResult:
     Arrays are per record, in input order. ``outcomes`` and ``points`` are
     ``[criterion, record]`` matrices (criterion order as in the ruleset); an outcome is
     1 (met), 0 (not met) or -1 (unknown). Stage and class indexes are -1 for none.
-    ``issues`` lists every unusable input value with its row.
+    ``issues`` lists every unusable input value at its record's row number;
+    ``row_numbers`` holds each record's (1, 2, 3... unless the scorer was given
+    others, such as a spreadsheet's rows).
     """
 
     plan: Plan
-    raw: VectorResult
+    raw: ColumnResult
     group_ids: npt.NDArray[np.object_] | None
-    issues: tuple[RecordIssue, ...]
+    issues: tuple[Problem, ...]
+    row_numbers: npt.NDArray[np.int64]
 
     def __len__(self) -> int:
         return int(self.raw.score.shape[0])
@@ -110,26 +113,36 @@ class BatchResult:
             class_=int(r.class_[i]), class_upper=int(r.class_upper[i]),
             exit_ready=int(r.exit_ready[i]), values=[float(c[i]) for c in r.columns])
 
-    def issues_by_row(self) -> dict[int, list[RecordIssue]]:
-        """Issues grouped by row."""
-        out: dict[int, list[RecordIssue]] = {}
+    def issues_by_record(self) -> dict[int, list[Problem]]:
+        """Issues grouped by record (0-based position in the batch).
+
+        Examples
+        --------
+        >>> from kematangan import Scorer
+        >>> batch = Scorer("ppmk-ksm").score_batch([{"members": 3}, {"members": -1}])
+        >>> [(i, p.row, p.code) for i, ps in batch.issues_by_record().items()
+        ...  for p in ps]
+        [(1, 2, 'below_minimum')]
+        """
+        index = {r: i for i, r in enumerate(self.row_numbers.tolist())}
+        out: dict[int, list[Problem]] = {}
         for issue in self.issues:
-            out.setdefault(issue.row if issue.row is not None else -1, []).append(
-                issue)
+            out.setdefault(index[issue.row], []).append(issue)
         return out
 
     def assessment(self, i: int) -> Assessment:
-        """Record ``i`` as a full :class:`Assessment`."""
+        """Record ``i`` (0-based) as a full :class:`Assessment`."""
         gid = self.group_ids[i] if self.group_ids is not None else None
-        issues = [x for x in self.issues if x.row == i]
+        row = int(self.row_numbers[i])
+        issues = [x for x in self.issues if x.row == row]
         return build_assessment(self.plan, self.row(i), issues,
                                 None if gid is None else str(gid))
 
     def __iter__(self) -> Iterator[Assessment]:
-        by_row = self.issues_by_row()
+        by_record = self.issues_by_record()
         for i in range(len(self)):
             gid = self.group_ids[i] if self.group_ids is not None else None
-            yield build_assessment(self.plan, self.row(i), by_row.get(i, []),
+            yield build_assessment(self.plan, self.row(i), by_record.get(i, []),
                                    None if gid is None else str(gid))
 
     def columns(self, *, outcomes: bool = True) -> dict[str, npt.NDArray[Any]]:
@@ -145,9 +158,9 @@ class BatchResult:
         cols["score"] = self.score
         cols["score_upper"] = self.score_upper
         cols["exit_ready"] = self.exit_ready
-        counts = np.bincount(
-            np.array([x.row for x in self.issues if x.row is not None], dtype=np.int64),
-            minlength=len(self)) if self.issues else np.zeros(len(self), np.int64)
+        counts = np.zeros(len(self), np.int64)
+        for i, found in self.issues_by_record().items():
+            counts[i] = len(found)
         cols["issues"] = counts
         if outcomes:
             for c in self.plan.criteria:
@@ -196,7 +209,7 @@ class BatchResult:
         classes = {k: int((self.raw.class_ == i).sum())
                    for i, k in enumerate(self.plan.class_ids)}
         classes["none"] = int((self.raw.class_ < 0).sum())
-        rows_with_issues = len({x.row for x in self.issues})
+        rows_with_issues = len(self.issues_by_record())
         return {
             "records": len(self),
             "stage": stages,

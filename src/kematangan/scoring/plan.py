@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from kematangan.criteria import expr as ex
 from kematangan.criteria.lint import criterion_max_points, name_types
@@ -150,6 +151,9 @@ class Plan:
     stage_sum_order: tuple[tuple[int, ...], ...] = field(default=())
     max_points: tuple[float, ...] = field(default=())
     """Each criterion's most points, in ruleset order."""
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Values worked out from the plan once and kept with it (by the module that
+    needs them), so nothing about a plan outlives it in a module-level cache."""
 
     @property
     def criterion_ids(self) -> tuple[str, ...]:

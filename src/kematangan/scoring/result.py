@@ -9,22 +9,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
+from kematangan.problems import Problem, ProblemField
 from kematangan.scoring.plan import Plan, days_to_date
 
 __all__ = [
     "Assessment",
+    "ColumnResult",
     "CriterionResult",
     "Outcome",
-    "RecordIssue",
     "RowResult",
     "RulesetRef",
     "blocking_criteria",
     "build_assessment",
     "decode_value",
+    "ruleset_ref",
     "trusted",
 ]
 
@@ -51,24 +56,6 @@ class RulesetRef(_Frozen):
     id: str
     version: str
     hash: str
-
-
-class RecordIssue(_Frozen):
-    """A value that could not be used: where it is, what is wrong, and the fix.
-
-    ``row`` is the record's 0-based position in a batch (``None`` for a single
-    record); the value is then treated as missing, never coerced or clipped.
-    """
-
-    row: int | None
-    field: str
-    value: Any
-    problem: str
-    fix: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}, " if self.row is not None else ""
-        return f"{where}field {self.field!r}: {self.problem} (fix: {self.fix})"
 
 
 class CriterionResult(_Frozen):
@@ -105,7 +92,8 @@ class Assessment(_Frozen):
     derived: dict[str, Any]
     inputs: dict[str, Any] = Field(description="The values used; invalid ones are "
                                    "null here and listed in issues.")
-    issues: list[RecordIssue]
+    issues: list[ProblemField] = Field(
+        description="Values that could not be used (each read as missing).")
 
     @property
     def stage_determined(self) -> bool:
@@ -132,6 +120,51 @@ class RowResult:
     class_upper: int
     exit_ready: int
     values: Sequence[float]
+
+
+F64 = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ColumnResult:
+    """Many records' raw results, as arrays; engines produce this for a batch.
+
+    Criteria-major matrices are ``[criteria, records]``.
+
+    ``points`` is built on first use from the outcomes (a met condition gives its
+    points) and, for ``bands`` and ``score`` criteria, their stored points.
+    """
+
+    plan: Plan
+    outcomes: npt.NDArray[np.int8]
+    varying_points: dict[int, F64]
+    score: F64
+    score_upper: F64
+    stage: npt.NDArray[np.int16]
+    stage_upper: npt.NDArray[np.int16]
+    class_: npt.NDArray[np.int16]
+    class_upper: npt.NDArray[np.int16]
+    exit_ready: npt.NDArray[np.int8]
+    columns: list[F64]
+    """One array per field and derived value, in plan slot order."""
+
+    @cached_property
+    def values(self) -> F64:
+        """The encoded values as one ``[value, record]`` matrix (built on first use)."""
+        return np.vstack(self.columns) if self.columns else np.empty((0, 0))
+
+    @cached_property
+    def points(self) -> F64:
+        """Points per criterion and record, ``[criteria, records]``."""
+        out = np.zeros(self.outcomes.shape, dtype=np.float64)
+        for step in self.plan.criteria:
+            pts = self.varying_points.get(step.index)
+            if pts is not None:
+                out[step.index] = pts
+            else:
+                out[step.index] = np.where(self.outcomes[step.index] == 1,
+                                           step.max_points, 0.0)
+        return out
 
 
 def decode_value(type_name: str, categories: Sequence[str], v: float) -> Any:
@@ -180,17 +213,27 @@ def blocking_criteria(plan: Plan, outcomes: Sequence[int], stage: int) -> list[s
 
 
 _CACHE_LIMIT = 20_000
-_result_tables: dict[str, list[dict[tuple[int, float], CriterionResult]]] = {}
-_refs: dict[str, RulesetRef] = {}
+"""Most shared criterion results kept per criterion (a score criterion can have
+many distinct points); the table starts afresh when it is full."""
 
 
 def _tables(plan: Plan) -> list[dict[tuple[int, float], CriterionResult]]:
     # Results are frozen and a criterion has few distinct (outcome, points) pairs,
     # so equal ones are shared: building models dominated per-record time.
-    tables = _result_tables.get(plan.content_hash)
+    tables: list[dict[tuple[int, float], CriterionResult]] | None = plan.memo.get(
+        "criterion_results")
     if tables is None:
-        tables = _result_tables[plan.content_hash] = [{} for _ in plan.criteria]
+        tables = plan.memo["criterion_results"] = [{} for _ in plan.criteria]
     return tables
+
+
+def ruleset_ref(plan: Plan) -> RulesetRef:
+    """The :class:`RulesetRef` of a plan (one shared object per plan)."""
+    ref: RulesetRef | None = plan.memo.get("ruleset_ref")
+    if ref is None:
+        ref = plan.memo["ruleset_ref"] = RulesetRef(
+            id=plan.ruleset_id, version=plan.version, hash=plan.content_hash)
+    return ref
 
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -216,13 +259,10 @@ def trusted(cls: type[_M], values: dict[str, Any]) -> _M:
     return m
 
 
-def build_assessment(plan: Plan, row: RowResult, issues: Sequence[RecordIssue],
+def build_assessment(plan: Plan, row: RowResult, issues: Sequence[Problem],
                      group_id: str | None) -> Assessment:
     """Assemble the public :class:`Assessment` from an engine's :class:`RowResult`."""
-    ref = _refs.get(plan.content_hash)
-    if ref is None:
-        ref = _refs[plan.content_hash] = RulesetRef(
-            id=plan.ruleset_id, version=plan.version, hash=plan.content_hash)
+    ref = ruleset_ref(plan)
     stages, classes = plan.stage_ids, plan.class_ids
     outcomes: dict[str, CriterionResult] = {}
     for c, table, o, p in zip(plan.criteria, _tables(plan), row.outcomes, row.points,

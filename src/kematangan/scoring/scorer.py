@@ -13,16 +13,16 @@ import numpy.typing as npt
 from kematangan.criteria.loader import load_ruleset
 from kematangan.criteria.ruleset import Ruleset
 from kematangan.errors import InputError, RecordError
+from kematangan.problems import Problem
 from kematangan.scoring.batch import BatchResult
-from kematangan.scoring.engines.record import SingleEngine
-from kematangan.scoring.engines.vector import evaluate
+from kematangan.scoring.engines import Engine, check_engine_name, create_engine
 from kematangan.scoring.inputs import encode_column, encode_record
 from kematangan.scoring.plan import Plan, compile_plan
-from kematangan.scoring.result import Assessment, RecordIssue, build_assessment
+from kematangan.scoring.result import Assessment, RowResult, build_assessment
 
 __all__ = ["CaseFailure", "Scorer", "run_cases"]
 
-Engine = Literal["numpy", "durable"]
+EngineName = Literal["numpy", "record", "durable"]
 
 
 class Scorer:
@@ -33,8 +33,9 @@ class Scorer:
     ruleset
         A :class:`Ruleset`, a path to a YAML file, or a bundled ruleset id.
     engine
-        ``"numpy"`` (default) or ``"durable"`` (the durable-rules engine; the same
-        results, see the engines page).
+        ``"numpy"`` (default: batches vectorised), ``"record"`` (plain Python) or
+        ``"durable"`` (the durable-rules engine); the same results, see the
+        engines page. The engine itself is :attr:`backend`.
 
     Examples
     --------
@@ -49,18 +50,14 @@ class Scorer:
     """
 
     def __init__(self, ruleset: Ruleset | str | os.PathLike[str],
-                 engine: Engine = "numpy") -> None:
+                 engine: EngineName = "numpy") -> None:
+        check_engine_name(engine)
         self.ruleset: Ruleset = load_ruleset(ruleset)
         self.plan: Plan = compile_plan(self.ruleset)
-        if engine not in ("numpy", "durable"):
-            raise ValueError(f"unknown engine {engine!r}; use 'numpy' or 'durable'")
-        self.engine: Engine = engine
-        self._single = SingleEngine(self.plan)
-        self._durable: Any = None
-        if engine == "durable":
-            from kematangan.scoring.engines.durable import DurableEngine
-
-            self._durable = DurableEngine(self.plan)
+        self.engine: EngineName = engine
+        """The engine's name."""
+        self.backend: Engine = create_engine(engine, self.plan)
+        """The engine scoring for this scorer (see :mod:`kematangan.scoring.engines`)."""
 
     def __repr__(self) -> str:
         return (f"Scorer({self.ruleset.id!r} {self.ruleset.version}, "
@@ -83,21 +80,44 @@ class Scorer:
                               f"{type(record).__name__}",
                               fix="pass a dict such as {'members': 12}")
         values, issues = encode_record(self.plan, record, None)
-        row = (self._durable.run(values) if self._durable is not None
-               else self._single.run(values))
+        row = self.backend.score_one(values)
         gid = group_id if group_id is not None else record.get(
             self.plan.group_id_field)
         return build_assessment(self.plan, row, issues,
                                 None if gid is None else str(gid))
 
+    def encode(self, record: Mapping[str, Any]) -> tuple[list[float], list[Problem]]:
+        """A record's field values in the plan's encoding (plan slot order), and the
+        values that could not be used (encoded as missing).
+
+        Examples
+        --------
+        >>> values, issues = Scorer("ppmk-ksm").encode({"members": 12})
+        >>> values[1], len(values), issues
+        (12.0, 20, [])
+        """
+        return encode_record(self.plan, record, None)
+
+    def evaluate(self, values: Sequence[float]) -> RowResult:
+        """Score encoded field values (see :meth:`encode`) with the engine's
+        one-record path; the raw result, in plan order.
+
+        Explanations use it to try changes to a record without building an
+        :class:`Assessment` for each try.
+        """
+        return self.backend.score_one(values)
+
     def score_batch(self, records: Any, *,
-                    group_ids: Sequence[Any] | npt.NDArray[Any] | None = None
-                    ) -> BatchResult:
+                    group_ids: Sequence[Any] | npt.NDArray[Any] | None = None,
+                    row_numbers: Sequence[int] | npt.NDArray[np.integer[Any]] | None
+                    = None) -> BatchResult:
         """Score many records at once, vectorized over columns.
 
         ``records`` may be a list of dicts, a mapping of column name to a list or
         numpy array, a pandas DataFrame or a pyarrow Table. Every record comes out,
-        in input order; unusable values are listed in ``BatchResult.issues``.
+        in input order; unusable values are listed in ``BatchResult.issues``, each
+        at its record's row: 1 for the first record unless ``row_numbers`` gives
+        the numbers the user knows the records by (a spreadsheet's rows).
 
         Examples
         --------
@@ -108,20 +128,21 @@ class Scorer:
         ['met', 'unknown']
         """
         columns, n = _as_columns(records)
-        issues: list[RecordIssue] = []
+        rows = (np.arange(1, n + 1, dtype=np.int64) if row_numbers is None
+                else np.asarray(row_numbers, dtype=np.int64))
+        if rows.shape != (n,):
+            raise InputError(f"{len(rows)} row numbers for {n} records",
+                             fix="pass one row number per record")
+        issues: list[Problem] = []
         absent = np.full(n, np.nan)
         absent.flags.writeable = False
         values: list[npt.NDArray[np.float64]] = []
         for slot in self.plan.fields:
             col = columns.get(slot.id)
-            values.append(absent if col is None else encode_column(slot, col, n,
+            values.append(absent if col is None else encode_column(slot, col, rows,
                                                                    issues))
         values += [np.empty(n) for _ in self.plan.derived]
-        if self._durable is not None:
-            raw = self._durable.run_batch(np.vstack(values) if values else
-                                          np.empty((0, n)))
-        else:
-            raw = evaluate(self.plan, values)
+        raw = self.backend.score_many(values)
         gids = group_ids if group_ids is not None else columns.get(
             self.plan.group_id_field)
         gid_arr: npt.NDArray[np.object_] | None = None
@@ -131,8 +152,9 @@ class Scorer:
             if len(gid_arr) != n:
                 raise InputError(f"{len(gid_arr)} group ids for {n} records",
                                  fix="pass one group id per record")
-        issues.sort(key=lambda x: (x.row or 0, self.plan.value_index(x.field)))
-        return BatchResult(self.plan, raw, gid_arr, tuple(issues))
+        order = {r: i for i, r in enumerate(rows.tolist())}
+        issues.sort(key=lambda x: (order[x.row], self.plan.value_index(x.field or "")))
+        return BatchResult(self.plan, raw, gid_arr, tuple(issues), rows)
 
 
 def _as_columns(records: Any) -> tuple[dict[str, Any], int]:
@@ -155,7 +177,7 @@ def _as_columns(records: Any) -> tuple[dict[str, Any], int]:
         for i, r in enumerate(rows):
             if not isinstance(r, Mapping):
                 raise RecordError(f"a record must be a mapping, got "
-                                  f"{type(r).__name__}", row=i,
+                                  f"{type(r).__name__}", row=i + 1,
                                   fix="pass a list of dicts")
         keys: dict[str, None] = {}
         for r in rows:

@@ -2,7 +2,7 @@
 durable rules.
 
 :class:`DurableEngine` gives exactly the :class:`~kematangan.scoring.result.RowResult`
-of :class:`~kematangan.scoring.engines.record.SingleEngine` for every record (the test suite
+of :class:`~kematangan.scoring.engines.record.RecordEngine` for every record (the test suite
 checks this on generated records of every bundled ruleset). It compiles the plan's
 conditions into one durable ruleset through :mod:`kematangan.scoring.engines.durable_host`, and
 computes in Python what durable cannot do safely. Where each construct is evaluated
@@ -15,7 +15,7 @@ construct                                      evaluated by
 boolean, category equality, ``in`` sets)
 ``and`` / ``or`` / ``not`` (three-valued),     durable rule (verdicts tell true,
 ``missing()`` / ``known()`` of a value         false and unknown apart)
-derived values, arithmetic, ``abs``/``min``/   Python (SingleEngine's closures),
+derived values, arithmetic, ``abs``/``min``/   Python (the semantics closures),
 ``max``/``coalesce``                           posted to durable as attributes
 ``value op value`` (no literal side)           Python, posted as a 1/0/missing
                                                attribute that durable tests
@@ -55,11 +55,11 @@ import numpy as np
 import numpy.typing as npt
 
 from kematangan.criteria import expr as ex
+from kematangan.scoring import semantics as sem
 from kematangan.scoring.engines import durable_host as du
-from kematangan.scoring.engines.record import SingleEngine, _compile, aggregate
-from kematangan.scoring.engines.vector import VectorResult
+from kematangan.scoring.engines.record import RecordEngine, score_each
 from kematangan.scoring.plan import AtLeastOf, CriterionStep, CritRef, Plan
-from kematangan.scoring.result import RowResult
+from kematangan.scoring.result import ColumnResult, RowResult
 
 __all__ = ["DurableEngine", "Placement"]
 
@@ -132,13 +132,13 @@ class _Compiler:
         name = self._posted_keys.get(key)
         if name is None:
             name = self._posted_keys[key] = f"x{len(self.posted)}"
-            self.posted.append(_Posted(name, _compile(node, self.slot, self.crit), tri))
+            self.posted.append(_Posted(name, sem.compile_expr(node, self.slot, self.crit), tri))
         return name
 
     # -------------------------------------------------------------- conditions
 
     def boolean_valued(self, node: ex.Node) -> bool:
-        """Whether the node's value is always 1, 0 or NaN (SingleEngine's)."""
+        """Whether the node's value is always 1, 0 or NaN (by the semantics)."""
         if isinstance(node, ex.Cmp | ex.In | ex.And | ex.Or | AtLeastOf):
             return True
         if isinstance(node, ex.Call):
@@ -296,7 +296,7 @@ def _fits(cond: du.Condition, name: str) -> bool:
 
 
 class DurableEngine:
-    """Scores records with durable-rules; same results as the per-record engine.
+    """Scores records with durable-rules; same results as the record engine.
 
     Parameters
     ----------
@@ -321,15 +321,18 @@ class DurableEngine:
         from kematangan.criteria import load_ruleset
         from kematangan.scoring.plan import compile_plan
         engine = DurableEngine(compile_plan(load_ruleset("ppmk-ksm")))
-        engine.run([float("nan")] * len(engine.plan.fields)).stage_upper  # 3
+        engine.score_one([float("nan")] * len(engine.plan.fields)).stage_upper  # 3
     """
+
+    name = "durable"
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self._single = SingleEngine(plan)
+        self._record = RecordEngine(plan)
         comp = _Compiler(plan)
         slot, crit = comp.slot, comp.crit
-        self._derived = [(d.index, _compile(d.node, slot, crit)) for d in plan.derived]
+        self._derived = [(d.index, sem.compile_expr(d.node, slot, crit))
+                         for d in plan.derived]
         rules: list[tuple[str, du.Condition]] = []
         placement: dict[str, Placement] = {}
         # Per criterion (plan order): how to get its raw value.
@@ -346,7 +349,7 @@ class DurableEngine:
                 if cond is None:
                     placement[step.id] = "python"
                     self._steps.append((ci, "python", -1, (),
-                                        _compile(step.node, slot, crit)))
+                                        sem.compile_expr(step.node, slot, crit)))
                     continue
                 placement[step.id] = ("durable+python" if _reads_posted(cond)
                                       else "durable")
@@ -419,30 +422,29 @@ class DurableEngine:
 
     # ---------------------------------------------------------------- scoring
 
-    def run(self, field_values: Sequence[float]) -> RowResult:
+    def score_one(self, values: Sequence[float]) -> RowResult:
         """Score one record given its encoded field values (plan order)."""
         plan = self.plan
-        v = [float(x) for x in field_values] + [NAN] * len(plan.derived)
+        v = [float(x) for x in values] + [NAN] * len(plan.derived)
         for i in self._booleans:
             x = v[i]
             if x != 1.0 and x != 0.0 and x == x:  # not as encode_record gives it
-                return self._python(field_values)
+                return self._python(values)
         for idx, fn in self._derived:
-            x = fn(v, [])
-            v[idx] = x if x - x == 0.0 else NAN  # as SingleEngine: inf is missing
+            v[idx] = sem.derived_value(fn(v, []))
         fact: dict[str, object] = {}
         for name, i in self._sent:
             x = v[i]
             if x == x:
                 if not -_BIG < x < _BIG:
-                    return self._python(field_values)
+                    return self._python(values)
                 fact[name] = x
         for name, post, normalise in self._posted:
             x = post(v, [])
             if normalise:
                 x = _tri(x)
             elif x == x and not -_BIG < x < _BIG:
-                return self._python(field_values)
+                return self._python(values)
             fact[name] = x
         verdicts = self._host.verdicts(fact)
         names = self._rule_names
@@ -451,66 +453,39 @@ class DurableEngine:
         pts = [0.0] * n_crit
         for ci, how, value, rule_ids, closure in self._steps:
             step = plan.criteria[ci]
+            top = step.max_points
+            # durable decides the comparisons; what they mean (points, the band
+            # that counts, the missing policy) is the semantics module's.
             if how == "rule":
                 verdict = verdicts[names[value]]
                 tri = NAN if verdict is None else 1.0 if verdict else 0.0
-                p = step.max_points if tri == 1.0 else 0.0
-            elif how == "python":
+                t[ci], pts[ci] = sem.settle(step, tri)
+                continue
+            if how == "python":
                 assert closure is not None
-                tri = closure(v, t)
-                p = step.max_points if tri == 1.0 else 0.0
-            elif v[value] != v[value]:
+                t[ci], pts[ci] = sem.settle(step, closure(v, t))
+                continue
+            if v[value] != v[value]:
                 tri, p = NAN, 0.0
             elif how == "bands":
-                p = 0.0
-                for rid, band in zip(rule_ids, step.bands, strict=True):
-                    if verdicts[names[rid]]:
-                        p = band[4]
-                tri = 1.0 if p == step.max_points else 0.0
+                p = sem.band_points(step.bands,
+                                    [bool(verdicts[names[rid]]) for rid in rule_ids])
+                tri = 1.0 if p == top else 0.0
             else:
                 tri = 1.0 if verdicts[names[rule_ids[0]]] else 0.0
                 p = v[value]
-            if tri != tri and step.missing != "unknown":
-                tri, p = ((1.0, step.max_points) if step.missing == "met"
-                          else (0.0, 0.0))
-            t[ci] = tri
-            pts[ci] = p
-        return aggregate(self.plan, t, pts, v)
+            t[ci], pts[ci] = sem.with_missing_policy(tri, p, step.missing, top)
+        return sem.aggregate(self.plan, t, pts, v)
 
-    def _python(self, field_values: Sequence[float]) -> RowResult:
+    def _python(self, values: Sequence[float]) -> RowResult:
         with self._lock:
             self._python_records += 1
-        return self._single.run(field_values)
+        return self._record.score_one(values)
 
-    def run_batch(self, values: npt.NDArray[np.float64]) -> VectorResult:
-        """Score every column of ``values`` (``[len(plan.value_ids), n]``).
-
-        Derived rows are filled in place, as the numpy engine does.
-        """
-        plan = self.plan
-        n = values.shape[1]
-        n_fields = len(plan.fields)
-        n_crit = len(plan.criteria)
-        outcomes = np.empty((n_crit, n), dtype=np.int8)
-        varying = {c.index: np.empty(n) for c in plan.criteria
-                   if c.kind != "condition"}
-        score, upper = np.empty(n), np.empty(n)
-        stage, stage_up, klass, klass_up = (np.empty(n, dtype=np.int16)
-                                            for _ in range(4))
-        exit_ready = np.empty(n, dtype=np.int8)
-        columns = values[:n_fields].T.tolist()
-        for j, column in enumerate(columns):
-            row = self.run(column)
-            outcomes[:, j] = row.outcomes
-            for ci, dest in varying.items():
-                dest[j] = row.points[ci]
-            score[j], upper[j] = row.score, row.score_upper
-            stage[j], stage_up[j] = row.stage, row.stage_upper
-            klass[j], klass_up[j] = row.class_, row.class_upper
-            exit_ready[j] = row.exit_ready
-            values[n_fields:, j] = row.values[n_fields:]
-        return VectorResult(plan, outcomes, varying, score, upper, stage, stage_up,
-                            klass, klass_up, exit_ready, list(values))
+    def score_many(self, values: list[npt.NDArray[np.float64]]) -> ColumnResult:
+        """Score every record, one at a time through durable (derived arrays are
+        filled in place, as the numpy engine does)."""
+        return score_each(self.score_one, self.plan, values)
 
     def close(self) -> None:
         """Free the durable ruleset; the engine cannot score afterwards."""

@@ -1,25 +1,27 @@
-"""The numpy engine: evaluates a plan over whole columns, with no loop per record.
+"""The numpy engine: the vectorised form of :mod:`~kematangan.scoring.semantics`,
+evaluating a plan over whole columns with no loop per record.
 
 Values are float64 arrays with NaN for missing; a condition gives 1.0 (met), 0.0
 (not met) or NaN (unknown) per record, combined with three-valued (Kleene) logic.
-Loops run over criteria and stages only.
+Loops run over criteria and stages only. One record is scored by the record engine,
+which has no per-call numpy overhead.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from kematangan.criteria import expr as ex
+from kematangan.scoring.engines.record import RecordEngine
 from kematangan.scoring.plan import AtLeastOf, CritRef, Plan
+from kematangan.scoring.result import ColumnResult, RowResult
 
-__all__ = ["VectorResult", "evaluate"]
+__all__ = ["CHUNK", "VectorEngine", "evaluate"]
 
 F64 = npt.NDArray[np.float64]
 Val = F64 | float
@@ -35,51 +37,11 @@ CHUNK = 32_768
 so time goes into arithmetic rather than into mapping fresh pages."""
 
 
-@dataclass(frozen=True)
-class VectorResult:
-    """Per-record arrays; criteria-major matrices are ``[criteria, records]``.
-
-    ``points`` is built on first use from the outcomes (a met condition gives its
-    points) and, for ``bands`` and ``score`` criteria, their stored points.
-    """
-
-    plan: Plan
-    outcomes: npt.NDArray[np.int8]
-    varying_points: dict[int, F64]
-    score: F64
-    score_upper: F64
-    stage: npt.NDArray[np.int16]
-    stage_upper: npt.NDArray[np.int16]
-    class_: npt.NDArray[np.int16]
-    class_upper: npt.NDArray[np.int16]
-    exit_ready: npt.NDArray[np.int8]
-    columns: list[F64]
-    """One array per field and derived value, in plan slot order."""
-
-    @cached_property
-    def values(self) -> F64:
-        """The encoded values as one ``[value, record]`` matrix (built on first use)."""
-        return np.vstack(self.columns) if self.columns else np.empty((0, 0))
-
-    @cached_property
-    def points(self) -> F64:
-        """Points per criterion and record, ``[criteria, records]``."""
-        out = np.zeros(self.outcomes.shape, dtype=np.float64)
-        for step in self.plan.criteria:
-            pts = self.varying_points.get(step.index)
-            if pts is not None:
-                out[step.index] = pts
-            else:
-                out[step.index] = np.where(self.outcomes[step.index] == 1,
-                                           step.max_points, 0.0)
-        return out
-
-
 def _isnan(x: Val) -> npt.NDArray[np.bool_] | bool:
     return np.isnan(x)
 
 
-def kleene_and(items: list[Val]) -> Val:
+def _kleene_and(items: list[Val]) -> Val:
     """Three-valued AND: false wins, then unknown, then true."""
     any_false: npt.NDArray[np.bool_] | bool = False
     all_true: npt.NDArray[np.bool_] | bool = True
@@ -89,7 +51,7 @@ def kleene_and(items: list[Val]) -> Val:
     return np.where(any_false, 0.0, np.where(all_true, 1.0, np.nan))
 
 
-def kleene_or(items: list[Val]) -> Val:
+def _kleene_or(items: list[Val]) -> Val:
     """Three-valued OR: true wins, then unknown, then false."""
     any_true: npt.NDArray[np.bool_] | bool = False
     all_false: npt.NDArray[np.bool_] | bool = True
@@ -120,9 +82,9 @@ class _Evaluator:
             res = _CMP[n.op](a, b)
             return np.where(_isnan(a) | _isnan(b), np.nan, res)
         if isinstance(n, ex.And):
-            return kleene_and([self.ev(i) for i in n.items])
+            return _kleene_and([self.ev(i) for i in n.items])
         if isinstance(n, ex.Or):
-            return kleene_or([self.ev(i) for i in n.items])
+            return _kleene_or([self.ev(i) for i in n.items])
         if isinstance(n, ex.Not):
             return 1.0 - self.ev(n.operand)
         if isinstance(n, ex.Neg):
@@ -178,7 +140,42 @@ class _Evaluator:
         raise AssertionError(f"unhandled node {n!r}")
 
 
-def evaluate(plan: Plan, values: list[F64]) -> VectorResult:
+class VectorEngine:
+    """Scores batches with numpy, one record with the record engine.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kematangan.criteria import load_ruleset
+    >>> from kematangan.scoring.plan import compile_plan
+    >>> plan = compile_plan(load_ruleset("ppmk-ksm"))
+    >>> values = [np.full(3, np.nan) for _ in plan.value_ids]
+    >>> VectorEngine(plan).score_many(values).stage_upper.tolist()
+    [3, 3, 3]
+    """
+
+    name = "numpy"
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._record = RecordEngine(plan)
+
+    def score_one(self, values: Sequence[float]) -> RowResult:
+        """Score one record given its encoded field values (plan order)."""
+        return self._record.score_one(values)
+
+    def score_many(self, values: list[F64]) -> ColumnResult:
+        """Score every record; see :func:`evaluate`."""
+        return evaluate(self.plan, values)
+
+    def close(self) -> None:
+        """Nothing to free."""
+
+    def __repr__(self) -> str:
+        return f"<VectorEngine {self.plan.ruleset_id} {self.plan.version}>"
+
+
+def evaluate(plan: Plan, values: list[F64]) -> ColumnResult:
     """Score every record; ``values`` holds one array per plan slot.
 
     Field arrays are only read; derived arrays are filled in place. Records are
@@ -203,12 +200,12 @@ def evaluate(plan: Plan, values: list[F64]) -> VectorResult:
         klass[a:b] = _class_index(plan, score[a:b], tri, definite=True)
         klass_up[a:b] = _class_index(plan, upper[a:b], tri, definite=False)
         if plan.exit_stage >= 0:
-            ex_tri = kleene_and([reached[plan.exit_stage],
+            ex_tri = _kleene_and([reached[plan.exit_stage],
                                  *[tri[c] for c in plan.exit_requires]])
             exit_ready[a:b] = np.where(np.isnan(ex_tri), -1, ex_tri)
         else:
             exit_ready[a:b] = -1
-    return VectorResult(plan, outcomes, varying, score, upper, stage, stage_up, klass,
+    return ColumnResult(plan, outcomes, varying, score, upper, stage, stage_up, klass,
                         klass_up, exit_ready, values)
 
 
@@ -261,7 +258,7 @@ def _stages(plan: Plan, tri: F64, points: F64
                                                              np.nan)))
         if plan.stage_cumulative[s]:
             parts.append(reached_prev)
-        reached = kleene_and(parts)
+        reached = _kleene_and(parts)
         reached_by_stage.append(reached)
         stage[reached == 1.0] = s
         stage_up[reached != 0.0] = s

@@ -1,0 +1,66 @@
+"""The numpy engine is the vectorised form of the semantics module: on generated
+records of every bundled ruleset and of a ruleset using every construct, it gives
+exactly what the record engine (the semantics executed) gives."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kematangan import Ruleset, Scorer, list_rulesets
+from kematangan.scoring.engines.record import RecordEngine
+from kematangan.scoring.engines.vector import VectorEngine
+from kematangan.scoring.result import RowResult
+from tests.scoring.constructs import sink
+from tests.strategies import records
+
+NAMES = [r.id for r in list_rulesets()]
+
+
+def ruleset(name: str) -> Ruleset:
+    return sink() if name == "sink" else Scorer(name).ruleset
+
+
+def same_float(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def row_of(batch: Any, i: int) -> RowResult:
+    r = batch
+    return RowResult(
+        outcomes=r.outcomes[:, i].tolist(), points=r.points[:, i].tolist(),
+        score=float(r.score[i]), score_upper=float(r.score_upper[i]),
+        stage=int(r.stage[i]), stage_upper=int(r.stage_upper[i]),
+        class_=int(r.class_[i]), class_upper=int(r.class_upper[i]),
+        exit_ready=int(r.exit_ready[i]), values=[float(c[i]) for c in r.columns])
+
+
+@pytest.mark.parametrize("name", [*NAMES, "sink"])
+def test_vector_engine_equals_the_semantics(name: str) -> None:
+    scorer = Scorer(ruleset(name))
+    plan = scorer.plan
+    vector, record = VectorEngine(plan), RecordEngine(plan)
+
+    @given(st.lists(records(scorer.ruleset), min_size=1, max_size=8))
+    def check(rows: list[dict[str, Any]]) -> None:
+        encoded = [scorer.encode(r)[0] for r in rows]
+        columns = [np.array([e[f.index] for e in encoded]) for f in plan.fields]
+        columns += [np.empty(len(rows)) for _ in plan.derived]
+        batch = vector.score_many(columns)
+        for i, values in enumerate(encoded):
+            want, got = record.score_one(values), row_of(batch, i)
+            assert got.outcomes == want.outcomes
+            assert all(map(same_float, got.points, want.points))
+            assert (got.stage, got.stage_upper, got.class_, got.class_upper,
+                    got.exit_ready) == (want.stage, want.stage_upper, want.class_,
+                                        want.class_upper, want.exit_ready)
+            assert same_float(got.score, want.score)
+            assert same_float(got.score_upper, want.score_upper)
+            assert all(map(same_float, got.values, want.values))
+
+    check()
