@@ -64,8 +64,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kematangan.criteria.ruleset import Ruleset
 from kematangan.errors import InputError
-from kematangan.scoring.result import Assessment, RulesetRef
-from kematangan.scoring.scorer import EngineName, Scorer
+from kematangan.scoring import Assessment, EngineName, RulesetRef, Scorer
 
 __all__ = [
     "BecameExitReady",

@@ -8,7 +8,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from kematangan.errors import KematanganError
-from kematangan.scoring.scorer import Scorer
+from kematangan.scoring import Scorer
 
 __all__ = ["RulesetOpt", "fail", "scorer_for"]
 

@@ -13,7 +13,7 @@ from kematangan.criteria.ruleset import Criterion, Interval, Text
 from kematangan.explain.facts import Context
 from kematangan.explain.types import Value
 from kematangan.explain.wording import LANGS, fmt_number, fmt_unit, word
-from kematangan.scoring.result import Assessment
+from kematangan.scoring import Assessment
 
 __all__ = ["describe_condition", "observed_values"]
 

@@ -14,7 +14,7 @@ from kematangan.explain.types import (
     Value,
 )
 from kematangan.explain.wording import pair
-from kematangan.scoring.result import Assessment
+from kematangan.scoring import Assessment
 
 __all__ = ["explain"]
 

@@ -16,8 +16,7 @@ from kematangan.criteria import expr as ex
 from kematangan.criteria.loader import load_ruleset
 from kematangan.criteria.ruleset import Criterion, Derived, FieldSpec, Ruleset, Text
 from kematangan.errors import InputError
-from kematangan.scoring.result import Assessment
-from kematangan.scoring.scorer import Scorer
+from kematangan.scoring import Assessment, Scorer
 
 __all__ = ["Context", "ScorerLike", "context"]
 

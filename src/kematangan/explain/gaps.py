@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from kematangan.explain.facts import ScorerLike, context
 from kematangan.explain.types import ClassGap, ExitGap, Gaps, StageGap
-from kematangan.scoring.plan import Plan
-from kematangan.scoring.result import Assessment, Outcome
+from kematangan.scoring import Assessment, Outcome, Plan
 
 __all__ = ["gaps", "level_index", "required_stages", "split_unmet"]
 

@@ -16,8 +16,7 @@ from kematangan.criteria.ruleset import Text
 from kematangan.explain.facts import Context, ScorerLike, context
 from kematangan.explain.reasons import batch_reasons, rank
 from kematangan.explain.wording import pair
-from kematangan.scoring.batch import BatchResult
-from kematangan.scoring.result import RulesetRef
+from kematangan.scoring import BatchResult, RulesetRef
 
 __all__ = ["Portfolio", "portfolio"]
 

@@ -29,9 +29,7 @@ import numpy.typing as npt
 from kematangan.explain.conditions import describe_condition, observed_values
 from kematangan.explain.facts import ScorerLike, context
 from kematangan.explain.types import Blocks, Reason
-from kematangan.scoring.batch import BatchResult
-from kematangan.scoring.plan import Plan
-from kematangan.scoring.result import Assessment, Outcome
+from kematangan.scoring import Assessment, BatchResult, Outcome, Plan
 
 __all__ = ["Ranking", "assessment_arrays", "batch_reasons", "rank", "reasons"]
 

@@ -23,7 +23,7 @@ from kematangan.explain.svg import GOOD, MUTED, WARN, Bar, Segment, bar_chart, l
 from kematangan.explain.svg import score_bar as svg_score_bar
 from kematangan.explain.types import Explanation
 from kematangan.explain.wording import fmt_number, word
-from kematangan.scoring.batch import BatchResult
+from kematangan.scoring import BatchResult
 
 __all__ = ["portfolio_report_html", "render_html"]
 

@@ -29,8 +29,7 @@ from kematangan.criteria import expr as ex
 from kematangan.criteria.ruleset import Criterion, FieldSpec
 from kematangan.explain.facts import Context
 from kematangan.explain.types import BlockerKind
-from kematangan.scoring.plan import CriterionStep
-from kematangan.scoring.result import RowResult
+from kematangan.scoring import CriterionStep, RowResult
 
 __all__ = ["Changes", "Check", "Failure", "Solver", "apply_changes"]
 

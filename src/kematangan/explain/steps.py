@@ -41,9 +41,7 @@ from kematangan.explain.types import (
     Target,
 )
 from kematangan.explain.wording import fmt_number
-from kematangan.scoring.inputs import encode_record
-from kematangan.scoring.plan import Plan
-from kematangan.scoring.result import Assessment, RowResult, decode_value
+from kematangan.scoring import Assessment, Plan, RowResult, decode_value
 
 __all__ = ["next_steps", "resolve_target"]
 
@@ -181,7 +179,7 @@ def next_steps(assessment: Assessment, ruleset_or_scorer: ScorerLike,
     plan = ctx.scorer.plan
     goal = _goal(plan, resolved)
     solver = Solver(ctx)
-    orig, _ = encode_record(plan, assessment.inputs, None)
+    orig, _ = ctx.scorer.encode(assessment.inputs)
     start = solver.run(orig)
     if goal.reached(start):
         return NextSteps(target=resolved, already_reached=True, reachable=True,

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kematangan.criteria.ruleset import Text
 from kematangan.problems import ProblemField
-from kematangan.scoring.result import Outcome, RulesetRef
+from kematangan.scoring import Outcome, RulesetRef
 
 __all__ = [
     "Blocker",
