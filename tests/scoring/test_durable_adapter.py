@@ -15,19 +15,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kematangan.errors import EngineError, RecordError, RulesetError
-from kematangan.scoring.engines.durable_host import (
+from kematangan.scoring.engines.durable_compile import (
     AllOf,
     AnyOf,
     Compare,
     CompareOp,
     Condition,
-    DurableHost,
     IsMissing,
     Negate,
     OneOf,
     Scalar,
     encode_value,
 )
+from kematangan.scoring.engines.durable_host import DurableHost
 
 pytest.importorskip("durable_rules_engine")
 
@@ -366,7 +366,8 @@ def test_unmatched_records_do_not_crash_on_a_used_heap() -> None:
 import numpy, yaml, kematangan.scoring
 junk = [bytes([7]) * n for n in range(1, 4000)]
 del junk
-from kematangan.scoring.engines.durable_host import DurableHost, OneOf, Compare, IsMissing
+from kematangan.scoring.engines.durable_compile import OneOf, Compare, IsMissing
+from kematangan.scoring.engines.durable_host import DurableHost
 for reuse in (False, True):
     with DurableHost(
         [("r0", OneOf("a", (0, 2))), ("r1", Compare("b", "gt", 1))],

@@ -56,7 +56,8 @@ import numpy.typing as npt
 
 from kematangan.criteria import expr as ex
 from kematangan.scoring import semantics as sem
-from kematangan.scoring.engines import durable_host as du
+from kematangan.scoring.engines import durable_compile as du
+from kematangan.scoring.engines.durable_host import DurableHost
 from kematangan.scoring.engines.record import RecordEngine, score_each
 from kematangan.scoring.plan import AtLeastOf, CriterionStep, CritRef, Plan
 from kematangan.scoring.result import ColumnResult, RowResult
@@ -382,7 +383,7 @@ class DurableEngine:
         self.placement: dict[str, Placement] = {
             c.id: placement[c.id] for c in plan.criteria}
         """Per criterion id: whether durable or Python decides its outcome."""
-        self._host = du.DurableHost(rules, negatives=True, reuse_session=True)
+        self._host = DurableHost(rules, negatives=True, reuse_session=True)
         self._rule_names = tuple(name for name, _ in rules)
         used = set(self._host.fields)
         # Only what the rules read (a criterion that fell back to Python after
@@ -407,7 +408,7 @@ class DurableEngine:
     # --------------------------------------------------------------- properties
 
     @property
-    def host(self) -> du.DurableHost:
+    def host(self) -> DurableHost:
         """The adapter host holding the compiled durable ruleset."""
         return self._host
 
