@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from kematangan.explain.types import Explanation, NextSteps, Reason, Value
 from kematangan.explain.wording import fmt_number, fmt_value, word
 
-__all__ = ["Block", "Heading", "Items", "Para", "Table", "build_document",
+__all__ = ["Block", "Heading", "Items", "Para", "TableBlock", "build_document",
            "summary_lines"]
 
 
@@ -35,12 +35,12 @@ class Items:
 
 
 @dataclass(frozen=True)
-class Table:
+class TableBlock:
     header: list[str]
     rows: list[list[str]]
 
 
-Block = Heading | Para | Items | Table
+Block = Heading | Para | Items | TableBlock
 
 
 def _stage(e: Explanation, stage: str | None, lang: str) -> str:
@@ -231,12 +231,12 @@ def build_document(e: Explanation, lang: str = "id") -> list[Block]:
             blocks += _steps(e, ns, lang)
 
     blocks.append(Heading(2, word("data_used", lang), "data"))
-    blocks.append(Table([word("field", lang), word("value", lang)],
+    blocks.append(TableBlock([word("field", lang), word("value", lang)],
                         [[v.label.get(lang), fmt_value(v.value, v.unit, lang)]
                          for v in e.inputs]))
     if e.derived:
         blocks.append(Heading(3, word("derived", lang)))
-        blocks.append(Table([word("field", lang), word("value", lang)],
+        blocks.append(TableBlock([word("field", lang), word("value", lang)],
                             [[v.label.get(lang), fmt_value(v.value, v.unit, lang)]
                              for v in e.derived]))
     if e.issues:

@@ -14,7 +14,7 @@ from kematangan.explain.document import (
     Heading,
     Items,
     Para,
-    Table,
+    TableBlock,
     build_document,
 )
 from kematangan.explain.facts import ScorerLike
@@ -76,7 +76,7 @@ def _blocks(blocks: list[Block]) -> list[str]:
                                 for d in details)
                 out.append(f"<li>{escape(head)}{inner}</li>")
             out.append(f"</{tag}>")
-        elif isinstance(b, Table):
+        elif isinstance(b, TableBlock):
             out.append(_table(b.header, b.rows))
     return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from kematangan.explain.document import Heading, Items, Para, Table, build_document
+from kematangan.explain.document import Heading, Items, Para, TableBlock, build_document
 from kematangan.explain.types import Explanation
 
 __all__ = ["render_markdown", "render_text"]
@@ -52,7 +52,7 @@ def render_text(explanation: Explanation, lang: str = "id") -> str:
                 for d in details:
                     out += textwrap.wrap(d, _WIDTH, initial_indent=pad,
                                          subsequent_indent=pad + "  ")
-        elif isinstance(block, Table):
+        elif isinstance(block, TableBlock):
             width = max(len(r[0]) for r in [block.header, *block.rows])
             for row in [block.header, *block.rows]:
                 out.append(f"{row[0]:<{width}}  {row[1]}")
@@ -92,7 +92,7 @@ def render_markdown(explanation: Explanation, lang: str = "id") -> str:
                 out.append(mark + _md(head))
                 out += [" " * len(mark) + "- " + _md(d) for d in details]
             out.append("")
-        elif isinstance(block, Table):
+        elif isinstance(block, TableBlock):
             out.append("| " + " | ".join(_md(h) for h in block.header) + " |")
             out.append("|" + "---|" * len(block.header))
             out += ["| " + " | ".join(_md(c) for c in row) + " |"
