@@ -502,12 +502,3 @@ def test_works_with_categories_and_dates() -> None:
     model = MaturityModel(rs).fit(synth.records, synth.labels)
     p = model.predict_proba(synth.records)[:, 1]
     assert np.all((p > 0) & (p < 1))
-
-
-def test_model_docs_examples_run() -> None:
-    import doctest
-
-    docs = Path(__file__).resolve().parents[2] / "docs" / "model.md"
-    result = doctest.testfile(str(docs), module_relative=False, verbose=False,
-                              optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
