@@ -7,35 +7,46 @@ Examples
 'release'
 """
 
-from kematangan.criteria import (
-    Ruleset,
-    RulesetInfo,
-    list_rulesets,
-    load_ruleset,
-    parse_ruleset,
-    validate_ruleset,
-)
-from kematangan.errors import (
-    EngineError,
-    ExpressionError,
-    InputError,
-    KematanganError,
-    RecordError,
-    RulesetError,
-)
-from kematangan.model import MaturityModel
-from kematangan.monitor import GroupMonitor
-from kematangan.problems import Problem
-from kematangan.scoring import (
-    Assessment,
-    BatchResult,
-    CaseFailure,
-    CriterionResult,
-    Outcome,
-    RulesetRef,
-    Scorer,
-    run_cases,
-)
+# The public names are imported on first use (module-level ``__getattr__``), so
+# ``import kematangan`` and ``kematangan --help`` stay fast: neither pydantic nor
+# numpy is loaded until a name that needs them is used. To export a name, add it to
+# the TYPE_CHECKING imports (what type checkers see), to ``_SOURCES`` (where it is
+# imported from at run time) and to ``__all__``; tests/test_public_api.py checks
+# that the three agree.
+
+import importlib
+import typing
+
+if typing.TYPE_CHECKING:
+    from kematangan.criteria import (
+        Ruleset,
+        RulesetInfo,
+        list_rulesets,
+        load_ruleset,
+        parse_ruleset,
+        validate_ruleset,
+    )
+    from kematangan.errors import (
+        EngineError,
+        ExpressionError,
+        InputError,
+        KematanganError,
+        RecordError,
+        RulesetError,
+    )
+    from kematangan.model import MaturityModel
+    from kematangan.monitor import GroupMonitor
+    from kematangan.problems import Problem
+    from kematangan.scoring import (
+        Assessment,
+        BatchResult,
+        CaseFailure,
+        CriterionResult,
+        Outcome,
+        RulesetRef,
+        Scorer,
+        run_cases,
+    )
 
 __version__ = "0.1.0"
 
@@ -64,3 +75,30 @@ __all__ = [
     "run_cases",
     "validate_ruleset",
 ]
+
+_SOURCES = {
+    "kematangan.criteria": ("Ruleset", "RulesetInfo", "list_rulesets", "load_ruleset",
+                            "parse_ruleset", "validate_ruleset"),
+    "kematangan.errors": ("EngineError", "ExpressionError", "InputError",
+                          "KematanganError", "RecordError", "RulesetError"),
+    "kematangan.model": ("MaturityModel",),
+    "kematangan.monitor": ("GroupMonitor",),
+    "kematangan.problems": ("Problem",),
+    "kematangan.scoring": ("Assessment", "BatchResult", "CaseFailure",
+                           "CriterionResult", "Outcome", "RulesetRef", "Scorer",
+                           "run_cases"),
+}
+_MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kematangan' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MODULE_OF})

@@ -118,13 +118,6 @@ def test_unknown_option_is_exit_2() -> None:
     assert result.exit_code == 2
 
 
-def test_output_may_not_overwrite_input(tmp_path: Path) -> None:
-    src = tmp_path / "x.csv"
-    src.write_text("Kode KSM;Jumlah Anggota\nA;3\n", encoding="utf-8")
-    result = runner.invoke(app, ["score", str(src), "-r", "ppmk-ksm", "-o", str(src)])
-    assert result.exit_code == 1 and "overwrite" in result.output
-
-
 def test_score_as_a_real_subprocess(tmp_path: Path) -> None:
     out = tmp_path / "o.csv"
     proc = subprocess.run(

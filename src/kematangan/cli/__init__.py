@@ -1,5 +1,5 @@
 """The ``kematangan`` command line."""
 
-from kematangan.cli.app import app, cli_reference, main
+from kematangan.cli.app import app, main
 
-__all__ = ["app", "cli_reference", "main"]
+__all__ = ["app", "main"]

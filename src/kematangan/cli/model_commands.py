@@ -1,26 +1,27 @@
 """``kematangan model``: fit and evaluate the optional calibrated model.
 
 The model informs; the rules decide. It needs scikit-learn (and matplotlib for
-``--plot``), imported only when a command runs.
+``--plot``), imported only when a command runs, as is everything else heavy.
 
 Exit codes: 0 success; 1 input, ruleset or model-file errors (a message, no
-traceback); 2 usage errors.
+traceback); 2 usage errors and output problems.
 """
 
 from __future__ import annotations
 
 import warnings
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
-import numpy as np
 import typer
 
 from kematangan.cli.options import RulesetOpt, fail, scorer_for
-from kematangan.criteria.ruleset import FieldSpec, Ruleset, Text
+from kematangan.cli.output import writing
 from kematangan.errors import KematanganError, suggest
-from kematangan.io import read_table
-from kematangan.io.values import read_boolean
+
+if TYPE_CHECKING:
+    from kematangan.criteria import Ruleset
 
 __all__ = ["model_app", "read_labelled"]
 
@@ -59,7 +60,8 @@ def fit(
     cv: Annotated[int, typer.Option(help="Folds for out-of-fold calibration.")] = 5,
 ) -> None:
     """Fit a calibrated model of LABEL on DATA and save it as JSON."""
-    from kematangan.model.calibrated import CalibrationDataWarning, MaturityModel
+    from kematangan.model import MaturityModel
+    from kematangan.model.calibrated import CalibrationDataWarning
 
     scorer = scorer_for(ruleset)
     records, labels = read_labelled(data, label, scorer.ruleset)
@@ -69,15 +71,14 @@ def fit(
         fail(f"--method must be sigmoid or isotonic, not {method!r}")
     model = MaturityModel(scorer.ruleset, C=c, penalty=cast(Any, penalty),
                           method=cast(Any, method), cv=cv)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", CalibrationDataWarning)
-            model.fit(records, labels)
-        model.save(output)
-    except (KematanganError, ImportError, ValueError) as err:
-        fail(str(err))
-    except OSError as err:
-        fail(f"cannot write {output}: {err.strerror}")
+    with writing(output):
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", CalibrationDataWarning)
+                model.fit(records, labels)
+            model.save(output)
+        except (KematanganError, ImportError, ValueError) as err:
+            fail(str(err))
     _warnings(caught)
     t = model.training_
     typer.echo(f"fitted on {t['n']} labelled groups ({t['positives']} labelled 1, "
@@ -110,11 +111,8 @@ def evaluate(
     bins: Annotated[int, typer.Option(help="Equal-width bins for ECE.")] = 10,
 ) -> None:
     """Brier score, log loss, ROC AUC and calibration error of a model on DATA."""
-    from kematangan.model.calibrated import (
-        CalibrationDataWarning,
-        MaturityModel,
-        evaluate_model,
-    )
+    from kematangan.model import MaturityModel, evaluate_model
+    from kematangan.model.calibrated import CalibrationDataWarning
 
     scorer = scorer_for(ruleset)
     records, labels = read_labelled(data, label, scorer.ruleset)
@@ -124,14 +122,16 @@ def evaluate(
         fail(f"--bins must be at least 1, not {bins}")
     try:
         model = MaturityModel.load(model_path, scorer.ruleset)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", CalibrationDataWarning)
-            ev = evaluate_model(model, records, labels, cv=cv or None, n_bins=bins,
-                                plot=plot)
     except (KematanganError, ImportError, ValueError) as err:
         fail(str(err))
-    except OSError as err:
-        fail(f"cannot write {plot}: {err.strerror}")
+    with writing(plot, option="--plot") if plot is not None else nullcontext():
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", CalibrationDataWarning)
+                ev = evaluate_model(model, records, labels, cv=cv or None,
+                                    n_bins=bins, plot=plot)
+        except (KematanganError, ImportError, ValueError) as err:
+            fail(str(err))
     _warnings(caught)
     how = (f"{cv}-fold cross-validation of the model's settings" if cv
            else "the saved model on held-out data")
@@ -147,10 +147,6 @@ def evaluate(
         typer.echo(f"reliability diagram written to {ev.plot}")
 
 
-
-_LABEL_SPEC = FieldSpec(id="label", type="boolean", label=Text(id="label"))
-
-
 def read_labelled(path: Path, label: str, ruleset: Ruleset
                   ) -> tuple[dict[str, Any], list[bool]]:
     """Columns and labels from any file the project's readers take.
@@ -158,6 +154,13 @@ def read_labelled(path: Path, label: str, ruleset: Ruleset
     The label column holds 1/0, true/false or ya/tidak; rows with a blank label are
     left out. Exits with code 1 and a message on unreadable input or labels.
     """
+    import numpy as np
+
+    from kematangan.criteria.ruleset import FieldSpec, Text
+    from kematangan.io import read_table
+    from kematangan.io.values import read_boolean
+
+    spec = FieldSpec(id="label", type="boolean", label=Text(id="label"))
     try:
         table = read_table(path, ruleset)
     except KematanganError as err:
@@ -169,7 +172,7 @@ def read_labelled(path: Path, label: str, ruleset: Ruleset
     keep: list[int] = []
     labels: list[bool] = []
     for i, raw in enumerate(table.passthrough[label]):
-        reading = read_boolean(raw, _LABEL_SPEC)
+        reading = read_boolean(raw, spec)
         if reading.severity == "error":
             fail(f"{path}, row {int(table.row_numbers[i])}: label {raw!r} in column "
                   f"{label!r} is not 1/0, true/false or ya/tidak")

@@ -1,30 +1,78 @@
-"""What the ``kematangan`` commands share: the ruleset option, failing with a
-message (exit code 1, no traceback) and building a scorer."""
+"""What the ``kematangan`` commands share: the ruleset, language and sheet options,
+failing with one message (no traceback) and building a scorer.
+
+Only typer and the exceptions are imported here: every command module imports this
+one, and ``kematangan --help`` must not pay for pydantic, numpy or the scoring code.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from kematangan.errors import KematanganError
-from kematangan.scoring import Scorer
 
-__all__ = ["RulesetOpt", "fail", "scorer_for"]
+if TYPE_CHECKING:
+    from kematangan.scoring import Scorer
+
+__all__ = ["LangOpt", "RulesetOpt", "SheetOpt", "fail", "scorer_for", "sheet_ref"]
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("id", "en"):
+        raise typer.BadParameter("use 'id' or 'en'")
+    return lang
+
 
 RulesetOpt = Annotated[str, typer.Option(
     "--ruleset", "-r", help="A bundled ruleset id (see 'rulesets list') or a YAML "
     "file.")]
+LangOpt = Annotated[str, typer.Option(
+    help="Language of labels and texts: id (Indonesian) or en.",
+    callback=_check_lang)]
+SheetOpt = Annotated[str | None, typer.Option(
+    help="Sheet name or 0-based index (workbooks). Default: the first sheet whose "
+    "headers match the ruleset.")]
 
 
-def fail(message: str) -> NoReturn:
-    """Print ``error: message`` to stderr and exit with code 1."""
+def sheet_ref(sheet: str | None) -> str | int | None:
+    """The ``--sheet`` value as the readers take it: a digit string is an index.
+
+    Examples
+    --------
+    >>> sheet_ref("2"), sheet_ref("Rekap"), sheet_ref(None)
+    (2, 'Rekap', None)
+    """
+    return int(sheet) if sheet is not None and sheet.isdigit() else sheet
+
+
+def fail(message: str, *, code: int = 1) -> NoReturn:
+    """Print ``error: message`` to stderr and exit with ``code``: 1 for input and
+    ruleset errors, 2 for usage errors and output problems.
+
+    Examples
+    --------
+    >>> try:
+    ...     fail("no such file: x.csv")
+    ... except typer.Exit as exit:
+    ...     exit.exit_code
+    1
+    """
     typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
+    raise typer.Exit(code)
 
 
 def scorer_for(ruleset: str) -> Scorer:
-    """The scorer for a ruleset id or file, or exit 1 with the ruleset's problems."""
+    """The scorer for a ruleset id or file, or exit 1 with the ruleset's problems.
+
+    Examples
+    --------
+    >>> scorer_for("ppmk-ksm").ruleset.id
+    'ppmk-ksm'
+    """
+    from kematangan.scoring import Scorer
+
     try:
         return Scorer(ruleset)
     except KematanganError as err:
