@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from importlib.metadata import version
@@ -47,11 +48,12 @@ def _loaded_after(argv: list[str]) -> list[str]:
         "    main()\n"
         "except SystemExit as exit:\n"
         "    assert exit.code in (0, None), exit.code\n"
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                          text=True, check=True)
-    return eval(proc.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+    proc = subprocess.run([sys.executable, "-c", "import json\n" + code],
+                          capture_output=True, text=True, check=True)
+    loaded: list[str] = json.loads(proc.stdout.splitlines()[-1])
+    return loaded
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["rulesets", "--help"],

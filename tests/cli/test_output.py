@@ -11,11 +11,12 @@ from __future__ import annotations
 import errno
 import gc
 import importlib.util
+import itertools
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,26 @@ EVERY_COMMAND = [pytest.param(name, marks=MARKS.get(name, [])) for name in COMMA
 
 def _run(command: str, inputs: Path, out: Path) -> Result:
     return runner.invoke(app, COMMANDS[command][1](inputs, out))
+
+
+def test_input_error_half_way_deletes_the_output(
+        inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kematangan.errors import InputError
+    from kematangan.io import iter_tables
+
+    def damaged_after_the_first_chunk(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        yield from itertools.islice(iter_tables(*args, **kwargs), 1)
+        raise InputError("the workbook is damaged after row 3")
+
+    monkeypatch.setattr("kematangan.scorefile.iter_tables",
+                        damaged_after_the_first_chunk)
+    out = tmp_path / "scored.csv"
+    result = _run("score", inputs, out)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "error: the workbook is damaged after row 3",
+        f"note: the incomplete {out} was deleted"]
+    assert not out.exists()
 
 
 def _assert_one_message(result: Result, path: Path, *phrases: str) -> None:
@@ -232,10 +253,20 @@ def test_unwritable_format_names_the_endings(command: str, name: str, endings: s
     assert not out.exists()
 
 
-def test_output_may_not_overwrite_the_input(inputs: Path) -> None:
-    src = inputs / "ksm.csv"
-    result = runner.invoke(app, ["score", str(src), "-r", "ppmk-ksm", "-o", str(src)])
-    _assert_one_message(result, src, "would overwrite the input")
+@pytest.mark.parametrize(("command", "source"), [
+    ("score", "ksm.csv"),
+    ("explain", "ksm.csv"),
+    ("report", "ksm.csv"),
+    pytest.param("model fit", "labelled.jsonl", marks=needs_sklearn),
+    pytest.param("model evaluate", "model.json", marks=needs_matplotlib),
+])
+def test_output_may_not_overwrite_an_input(command: str, source: str,
+                                           inputs: Path) -> None:
+    path = inputs / source
+    before = path.read_bytes()
+    result = _run(command, inputs, path)
+    _assert_one_message(result, path, "it is an input of the command")
+    assert path.read_bytes() == before
 
 
 def test_other_errors_give_the_system_message() -> None:
@@ -248,3 +279,23 @@ def test_read_only_disk_says_choose_a_writable_one() -> None:
     message = output_problem(Path("out.csv"),
                              OSError(errno.EROFS, "Read-only file system"))
     assert "the disk is read-only" in message and "writable disk" in message
+
+
+@pytest.mark.parametrize("command", ["score", "explain", "report"])
+def test_unreadable_input_is_an_input_problem(command: str, inputs: Path,
+                                              tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    source = inputs / "ksm.csv"
+    real = Path.open
+
+    def locked(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == source:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", locked)
+    out = tmp_path / f"out{COMMANDS[command][0]}"
+    result = _run(command, inputs, out)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output.startswith(f"error: cannot read {source}: Permission denied")
+    assert not out.exists()  # score had begun to write it: it is deleted

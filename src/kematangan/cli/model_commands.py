@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from kematangan.cli.options import RulesetOpt, fail, scorer_for
+from kematangan.cli.options import RulesetOpt, fail, read_problem, scorer_for
 from kematangan.cli.output import writing
 from kematangan.errors import KematanganError, suggest
 
@@ -71,7 +71,7 @@ def fit(
         fail(f"--method must be sigmoid or isotonic, not {method!r}")
     model = MaturityModel(scorer.ruleset, C=c, penalty=cast(Any, penalty),
                           method=cast(Any, method), cv=cv)
-    with writing(output):
+    with writing(output, inputs=[data]):
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", CalibrationDataWarning)
@@ -124,7 +124,9 @@ def evaluate(
         model = MaturityModel.load(model_path, scorer.ruleset)
     except (KematanganError, ImportError, ValueError) as err:
         fail(str(err))
-    with writing(plot, option="--plot") if plot is not None else nullcontext():
+    plotting = (writing(plot, option="--plot", inputs=[data, model_path])
+                if plot is not None else nullcontext())
+    with plotting:
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", CalibrationDataWarning)
@@ -165,6 +167,8 @@ def read_labelled(path: Path, label: str, ruleset: Ruleset
         table = read_table(path, ruleset)
     except KematanganError as err:
         fail(str(err))
+    except OSError as err:
+        fail(read_problem(path, err))
     if label not in table.passthrough:
         close = suggest(label, list(table.passthrough))
         hint = f" (did you mean {close!r}?)" if close else ""

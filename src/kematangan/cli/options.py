@@ -14,9 +14,12 @@ import typer
 from kematangan.errors import KematanganError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kematangan.scoring import Scorer
 
-__all__ = ["LangOpt", "RulesetOpt", "SheetOpt", "fail", "scorer_for", "sheet_ref"]
+__all__ = ["LangOpt", "RulesetOpt", "SheetOpt", "fail", "read_problem", "scorer_for",
+           "sheet_ref"]
 
 
 def _check_lang(lang: str) -> str:
@@ -61,6 +64,20 @@ def fail(message: str, *, code: int = 1) -> NoReturn:
     """
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def read_problem(path: Path, err: OSError) -> str:
+    """The message for an input file that cannot be read, naming it and the fix.
+
+    Examples
+    --------
+    >>> import errno
+    >>> from pathlib import Path
+    >>> print(read_problem(Path("ksm.xlsx"), PermissionError(errno.EACCES, "denied")))
+    cannot read ksm.xlsx: denied; fix: close it in other programs (Excel?) and check that you may read it
+    """
+    return (f"cannot read {path}: {err.strerror or err}; fix: close it in other "
+            "programs (Excel?) and check that you may read it")
 
 
 def scorer_for(ruleset: str) -> Scorer:

@@ -4,7 +4,8 @@ and the fix, and exit code 2, never a traceback.
 A command wraps its writing in :func:`writing`, which checks the path before the
 work starts (a locked ``.xlsx`` is found before minutes of scoring, not after) and
 turns any failure while writing into that message. A file left half-written (a full
-disk) is deleted, so no result that looks complete but is not stays behind.
+disk, an error in the input half-way) is deleted, so no result that looks complete
+but is not stays behind.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kematangan.cli.options import fail
+import typer
+
+from kematangan.cli.options import fail, read_problem
 
 __all__ = ["output_problem", "writing"]
 
@@ -49,7 +52,7 @@ def output_problem(path: Path, err: OSError, option: str = "--output") -> str:
         why = f"the folder {target.parent} does not exist"
         fix = f"create it first, or {other}"
     elif isinstance(err, NotADirectoryError):
-        why = f"{target.parent} is a file, not a folder"
+        why = f"{target.parent} is not a folder (part of that path is a file)"
         fix = other
     elif getattr(err, "winerror", None) in _WINDOWS_LOCKED:
         why = "the file is open in another program (Excel?)"
@@ -113,15 +116,27 @@ def _state(path: Path) -> tuple[int, int] | None:
     return st.st_mtime_ns, st.st_size
 
 
-@contextmanager
-def writing(path: Path, *, option: str = "--output",
-            suffixes: Collection[str] = ()) -> Iterator[None]:
-    """Check that ``path`` can be written (and, when ``suffixes`` are given, that
-    it ends in one of them), run the block, and exit with code 2 and
-    :func:`output_problem`'s message when writing fails.
+def _remove_if_changed(path: Path, before: tuple[int, int] | None) -> str:
+    """Delete ``path`` if the failed command wrote it; say what happened."""
+    if _state(path) in (None, before):
+        return ""
+    try:
+        path.unlink()
+    except OSError:
+        return f"{path} is incomplete: delete it"
+    return f"the incomplete {path} was deleted"
 
-    When the block changed ``path`` before failing, the incomplete file is deleted
-    and the message says so.
+
+@contextmanager
+def writing(path: Path, *, option: str = "--output", suffixes: Collection[str] = (),
+            inputs: Collection[Path] = ()) -> Iterator[None]:
+    """Check that ``path`` can be written, is none of the command's ``inputs`` and
+    (when ``suffixes`` are given) ends in one of them; run the block; and exit with
+    code 2 and :func:`output_problem`'s message when writing fails (code 1 when an
+    input cannot be read).
+
+    Whatever stops the block (a problem writing, an error in the input, Ctrl-C),
+    a ``path`` it had begun to write is deleted, and the message says so.
 
     Examples
     --------
@@ -136,6 +151,9 @@ def writing(path: Path, *, option: str = "--output",
     """
     from xlsxwriter.exceptions import FileCreateError
 
+    if any(path.resolve() == source.resolve() for source in inputs):
+        fail(f"cannot write {path}: it is an input of the command and would be "
+             f"overwritten; fix: choose another {option}", code=2)
     try:
         _probe(path)
     except OSError as found:
@@ -147,17 +165,18 @@ def writing(path: Path, *, option: str = "--output",
     before = _state(path)
     try:
         yield
-    except (OSError, FileCreateError) as exc:
+    except BaseException as exc:
+        removed = _remove_if_changed(path, before)
+        and_removed = f" ({removed})" if removed else ""
         # xlsxwriter raises FileCreateError from the OSError it met.
-        cause = exc if isinstance(exc, OSError) else exc.__context__
+        cause = exc.__context__ if isinstance(exc, FileCreateError) else exc
         if not isinstance(cause, OSError):
+            if removed:  # the command has said what went wrong
+                typer.echo(f"note: {removed}", err=True)
             raise
-        message = output_problem(path, cause, option)
-        if _state(path) not in (None, before):
-            try:
-                path.unlink()
-                message += f" (the incomplete {path} was deleted)"
-            except OSError:
-                message += f" ({path} is incomplete: delete it)"
         _release(exc)
-        fail(message, code=2)
+        named = Path(os.fsdecode(cause.filename)).resolve() if cause.filename else None
+        for source in inputs:
+            if source.resolve() == named:
+                fail(read_problem(source, cause) + and_removed)
+        fail(output_problem(path, cause, option) + and_removed, code=2)

@@ -18,6 +18,7 @@ from kematangan.cli.options import (
     RulesetOpt,
     SheetOpt,
     fail,
+    read_problem,
     scorer_for,
     sheet_ref,
 )
@@ -41,15 +42,17 @@ def _read(path: Path, scorer: Scorer, sheet: str | None) -> BatchResult:
         table = read_table(path, scorer.ruleset, sheet=sheet_ref(sheet))
     except KematanganError as err:
         fail(str(err))
+    except OSError as err:
+        fail(read_problem(path, err))
     return scorer.score_batch(table.columns, group_ids=table.group_ids,
                               row_numbers=table.row_numbers)
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, input: Path) -> None:
     if output is None:
         typer.echo(text)
         return
-    with writing(output):
+    with writing(output, inputs=[input]):
         output.write_text(text if text.endswith("\n") else text + "\n",
                           encoding="utf-8")
     typer.echo(f"written: {output}")
@@ -79,9 +82,6 @@ def score(
     from kematangan.scorefile import score_file
 
     target = output or input.with_name(f"{input.stem}.scored.xlsx")
-    if target.resolve() == input.resolve():
-        fail(f"cannot write {target}: the output would overwrite the input; fix: "
-             "choose another --output", code=2)
     scorer = scorer_for(ruleset)
     fitted = None
     if model is not None:
@@ -93,7 +93,8 @@ def score(
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
                         console=console, transient=True,
                         disable=not console.is_terminal)
-    with writing(target, suffixes=OUTPUT_SUFFIXES), progress as bar:
+    inputs = [input] if model is None else [input, model]
+    with writing(target, suffixes=OUTPUT_SUFFIXES, inputs=inputs), progress as bar:
         task = bar.add_task("scoring", total=None)
         done = 0
 
@@ -167,7 +168,7 @@ def explain(
     else:
         render = render_markdown if format == "md" else render_text
         text = "\n\n".join(render(e, lang) for e in explanations)
-    _emit(text, output)
+    _emit(text, output, input)
 
 
 def report(
@@ -184,7 +185,7 @@ def report(
 
     scorer = scorer_for(ruleset)
     batch = _read(input, scorer, sheet)
-    _emit(portfolio_report_html(batch, scorer, lang, k=top_reasons), output)
+    _emit(portfolio_report_html(batch, scorer, lang, k=top_reasons), output, input)
 
 
 def template(
