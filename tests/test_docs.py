@@ -21,7 +21,7 @@ def test_page_examples_run_and_print_what_the_page_says(rel: str) -> None:
     result = doctest.testfile(
         str(DOCS / rel), module_relative=False, encoding="utf-8",
         optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0, f"docs/{rel}: see the doctest report above"
+    assert result.failed == 0, f"docs/{rel}: the doctest report is in the captured output"
 
 
 @pytest.mark.parametrize("rel", sorted(generated_pages()))

@@ -83,26 +83,6 @@ def _run(command: str, inputs: Path, out: Path) -> Result:
     return runner.invoke(app, COMMANDS[command][1](inputs, out))
 
 
-def test_input_error_half_way_deletes_the_output(
-        inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kematangan.errors import InputError
-    from kematangan.io import iter_tables
-
-    def damaged_after_the_first_chunk(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        yield from itertools.islice(iter_tables(*args, **kwargs), 1)
-        raise InputError("the workbook is damaged after row 3")
-
-    monkeypatch.setattr("kematangan.scorefile.iter_tables",
-                        damaged_after_the_first_chunk)
-    out = tmp_path / "scored.csv"
-    result = _run("score", inputs, out)
-    assert result.exit_code == 1
-    assert result.output.splitlines() == [
-        "error: the workbook is damaged after row 3",
-        f"note: the incomplete {out} was deleted"]
-    assert not out.exists()
-
-
 def _assert_one_message(result: Result, path: Path, *phrases: str) -> None:
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)  # no uncaught error
@@ -238,6 +218,26 @@ def test_locked_file_beside_the_output_is_named_and_the_results_deleted(
     result = _run("score", inputs, out)
     _assert_one_message(result, beside, "open in another program (Excel?)",
                         f"(the incomplete {out} was deleted)")
+    assert not out.exists()
+
+
+def test_input_error_half_way_deletes_the_output(
+        inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kematangan.errors import InputError
+    from kematangan.io import iter_tables
+
+    def damaged_after_the_first_chunk(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        yield from itertools.islice(iter_tables(*args, **kwargs), 1)
+        raise InputError("the workbook is damaged after row 3")
+
+    monkeypatch.setattr("kematangan.scorefile.iter_tables",
+                        damaged_after_the_first_chunk)
+    out = tmp_path / "scored.csv"
+    result = _run("score", inputs, out)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "error: the workbook is damaged after row 3",
+        f"note: the incomplete {out} was deleted"]
     assert not out.exists()
 
 

@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 
-from kematangan import __version__
 from kematangan.cli import scoring_commands
 from kematangan.cli.model_commands import model_app
 from kematangan.cli.ruleset_commands import rulesets_app
@@ -31,7 +30,11 @@ app = typer.Typer(
 
 def _print_version(value: bool) -> None:
     if value:
-        typer.echo(f"kematangan {__version__}")
+        from importlib.metadata import version
+
+        # The installed distribution's version (tests check that it is
+        # kematangan.__version__); cli does not import the package's surface.
+        typer.echo(f"kematangan {version('kematangan')}")
         raise typer.Exit()
 
 
