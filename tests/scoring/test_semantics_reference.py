@@ -1,6 +1,7 @@
-"""The numpy engine is the vectorised form of the semantics module: on generated
-records of every bundled ruleset and of a ruleset using every construct, it gives
-exactly what the record engine (the semantics executed) gives."""
+"""The numpy engine and the compiled record function are forms of the semantics
+module: on generated records of every bundled ruleset and of a ruleset using every
+construct, they give exactly what the record engine (the semantics executed)
+gives."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kematangan import Ruleset, Scorer, list_rulesets
+from kematangan.scoring.engines.compiled import compile_record_function
 from kematangan.scoring.engines.record import RecordEngine
 from kematangan.scoring.engines.vector import VectorEngine
 from kematangan.scoring.result import RowResult
@@ -28,6 +30,17 @@ def ruleset(name: str) -> Ruleset:
 
 def same_float(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def assert_same(got: RowResult, want: RowResult) -> None:
+    assert got.outcomes == want.outcomes
+    assert all(map(same_float, got.points, want.points))
+    assert (got.stage, got.stage_upper, got.class_, got.class_upper,
+            got.exit_ready) == (want.stage, want.stage_upper, want.class_,
+                                want.class_upper, want.exit_ready)
+    assert same_float(got.score, want.score)
+    assert same_float(got.score_upper, want.score_upper)
+    assert all(map(same_float, got.values, want.values))
 
 
 def row_of(batch: Any, i: int) -> RowResult:
@@ -53,14 +66,29 @@ def test_vector_engine_equals_the_semantics(name: str) -> None:
         columns += [np.empty(len(rows)) for _ in plan.derived]
         batch = vector.score_many(columns)
         for i, values in enumerate(encoded):
-            want, got = record.score_one(values), row_of(batch, i)
-            assert got.outcomes == want.outcomes
-            assert all(map(same_float, got.points, want.points))
-            assert (got.stage, got.stage_upper, got.class_, got.class_upper,
-                    got.exit_ready) == (want.stage, want.stage_upper, want.class_,
-                                        want.class_upper, want.exit_ready)
-            assert same_float(got.score, want.score)
-            assert same_float(got.score_upper, want.score_upper)
-            assert all(map(same_float, got.values, want.values))
+            assert_same(row_of(batch, i), record.score_one(values))
 
     check()
+
+
+@pytest.mark.parametrize("name", [*NAMES, "sink"])
+def test_compiled_record_function_equals_the_semantics(name: str) -> None:
+    scorer = Scorer(ruleset(name))
+    run, record = compile_record_function(scorer.plan), RecordEngine(scorer.plan)
+
+    @given(records(scorer.ruleset))
+    def check(row: dict[str, Any]) -> None:
+        values = scorer.encode(row)[0]
+        assert_same(run(values), record.score_one(values))
+
+    check()
+
+
+@pytest.mark.parametrize("values", [
+    [math.nan] * 7, [1e308, 20.0, 1.0, 0.0, 2.0, 18000.0, 10.0],
+    [-1e-300, 0.0, 0.0, 1.0, 0.0, -5.0, 0.0], [math.inf, 3.0, 1.0, 1.0, 1.0, 0.0, 7.5],
+])
+def test_compiled_function_agrees_on_edge_values(values: list[float]) -> None:
+    plan = Scorer(sink()).plan
+    assert_same(compile_record_function(plan)(values),
+                RecordEngine(plan).score_one(values))

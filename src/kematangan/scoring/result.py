@@ -6,7 +6,8 @@ it into the public, frozen, JSON-serializable :class:`Assessment`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -193,23 +194,37 @@ def decode_value(type_name: str, categories: Sequence[str], v: float) -> Any:
 
 
 def blocking_criteria(plan: Plan, outcomes: Sequence[int], stage: int) -> list[str]:
-    """Gates not met (or unknown) that stand between ``stage`` and the next stage."""
+    """Gates not met (or unknown) that stand between ``stage`` and the next stage,
+    ordered by stage, then id (independent of the order criteria are listed in).
+
+    Examples
+    --------
+    >>> from kematangan.criteria import load_ruleset
+    >>> from kematangan.scoring.plan import compile_plan
+    >>> plan = compile_plan(load_ruleset("ppmk-ksm"))
+    >>> blocking_criteria(plan, [1] * 4 + [0] + [1] * 15, -1)
+    ['basic_rules']
+    """
+    per_stage: list[tuple[tuple[int, str], ...]] | None = plan.memo.get("blocking")
+    if per_stage is None:
+        per_stage = plan.memo["blocking"] = [
+            _gates_before(plan, nxt) for nxt in range(len(plan.stage_ids))]
     nxt = stage + 1
-    if nxt >= len(plan.stage_ids):
+    if nxt >= len(per_stage):
         return []
+    return [cid for c, cid in per_stage[nxt] if outcomes[c] != 1]
+
+
+def _gates_before(plan: Plan, nxt: int) -> tuple[tuple[int, str], ...]:
+    """The gates that must be met to reach stage ``nxt`` (by stage, then id)."""
     first = 0
     for s in range(nxt, -1, -1):
         if not plan.stage_cumulative[s]:
             first = s
             break
-    out = []
-    for s in range(first, nxt + 1):
-        for c in plan.stage_gates[s]:
-            if outcomes[c] != 1:
-                out.append(c)
-    # Ordered by stage, then id: independent of the order criteria are listed in.
-    return [c.id for c in sorted((plan.criteria[i] for i in out),
-                                 key=lambda c: (c.stage, c.id))]
+    gates = [c for s in range(first, nxt + 1) for c in plan.stage_gates[s]]
+    ordered = sorted(gates, key=lambda c: (plan.criteria[c].stage, plan.criteria[c].id))
+    return tuple((c, plan.criteria[c].id) for c in ordered)
 
 
 _CACHE_LIMIT = 20_000
@@ -259,39 +274,118 @@ def trusted(cls: type[_M], values: dict[str, Any]) -> _M:
     return m
 
 
+def _criterion_result(plan: Plan, ci: int, o: int, p: float) -> CriterionResult:
+    # Results are frozen and a criterion has few distinct (outcome, points) pairs,
+    # so equal ones are shared: building models dominated per-record time.
+    table = _tables(plan)[ci]
+    found = table.get((o, p))
+    if found is None:
+        if len(table) >= _CACHE_LIMIT:  # e.g. a score criterion's many values
+            table.clear()
+        found = table[(o, p)] = trusted(CriterionResult, {
+            "outcome": _OUTCOME_OF[o], "points": p,
+            "max_points": plan.criteria[ci].max_points})
+    return found
+
+
+_Builder = Callable[[RowResult, Sequence[Problem], "str | None"], "Assessment"]
+
+
+def _builder(plan: Plan) -> _Builder:
+    """The plan's assessment builder: one generated function whose dict displays
+    hold every criterion and value (a loop per record cost more than the scoring).
+
+    The source holds only slot indexes and generated names; ids and labels are
+    constants passed in, never written into it.
+    """
+    found: _Builder | None = plan.memo.get("builder")
+    if found is not None:
+        return found
+    env: dict[str, Any] = {
+        "trusted": trusted, "Assessment": Assessment, "REF": ruleset_ref(plan),
+        "STAGES": (*plan.stage_ids, None), "CLASSES": (*plan.class_ids, None),
+        "MAX": plan.max_score, "blocking": blocking_criteria, "PLAN": plan,
+        "result": _criterion_result, "Sequence": Sequence,
+    }
+    outcomes: list[str] = []
+    inputs: list[str] = []
+    derived: list[str] = []
+    for c in plan.criteria:
+        key = f"C{c.index}"
+        env[key] = c.id
+        outcomes.append(f"{key}: T{c.index}.get((o[{c.index}], p[{c.index}])) or "
+                        f"result(PLAN, {c.index}, o[{c.index}], p[{c.index}])")
+        env[f"T{c.index}"] = _tables(plan)[c.index]
+    for into, name, i, decode in _decoders(plan):
+        key = f"V{i}"
+        env[key] = name
+        if decode is None:
+            expr = f"None if v[{i}] != v[{i}] else v[{i}]"
+        else:
+            env[f"D{i}"] = decode
+            expr = f"None if v[{i}] != v[{i}] else D{i}(v[{i}])"
+        (inputs if into else derived).append(f"{key}: {expr}")
+    source = f"""def build(row, issues, group_id):
+    o = row.outcomes
+    p = row.points
+    v = row.values
+    return trusted(Assessment, {{
+        "ruleset": REF, "group_id": group_id,
+        "stage": STAGES[row.stage], "stage_upper": STAGES[row.stage_upper],
+        "class_": CLASSES[row.class_], "class_upper": CLASSES[row.class_upper],
+        "score": row.score, "score_upper": row.score_upper, "max_score": MAX,
+        "exit_ready": None if row.exit_ready < 0 else row.exit_ready == 1,
+        "outcomes": {{{", ".join(outcomes)}}},
+        "blocking": blocking(PLAN, o, row.stage),
+        "derived": {{{", ".join(derived)}}},
+        "inputs": {{{", ".join(inputs)}}},
+        "issues": list(issues),
+    }})
+"""
+    exec(compile(source, f"<kematangan assessment {plan.ruleset_id}>", "exec"), env)
+    built: _Builder = env["build"]
+    plan.memo["builder"] = built
+    return built
+
+
+_Decoder = tuple[bool, str, int, Callable[[float], Any] | None]
+
+
+
+def _decoders(plan: Plan) -> list[_Decoder]:
+    """Per field and derived value: (is a field, id, slot, how to decode a known
+    value; ``None`` when the float is the value), as :func:`decode_value` does."""
+    found: list[_Decoder] | None = plan.memo.get("decoders")
+    if found is None:
+        found = plan.memo["decoders"] = [
+            (True, f.id, f.index, _decoder(f.type, f.categories)) for f in plan.fields
+        ] + [(False, d.id, d.index, _decoder(d.type, ())) for d in plan.derived]
+    return found
+
+
+def _decoder(type_name: str, categories: Sequence[str]) -> Callable[[float], Any] | None:
+    if type_name == "integer":
+        return int
+    if type_name == "boolean":
+        return (1.0).__eq__
+    if type_name in ("category", "date"):
+        return functools.partial(decode_value, type_name, categories)
+    return None
+
+
 def build_assessment(plan: Plan, row: RowResult, issues: Sequence[Problem],
                      group_id: str | None) -> Assessment:
-    """Assemble the public :class:`Assessment` from an engine's :class:`RowResult`."""
-    ref = ruleset_ref(plan)
-    stages, classes = plan.stage_ids, plan.class_ids
-    outcomes: dict[str, CriterionResult] = {}
-    for c, table, o, p in zip(plan.criteria, _tables(plan), row.outcomes, row.points,
-                              strict=True):
-        found = table.get((o, p))
-        if found is None:
-            if len(table) >= _CACHE_LIMIT:  # e.g. a score criterion's many values
-                table.clear()
-            found = table[(o, p)] = trusted(CriterionResult, {
-                "outcome": _OUTCOME_OF[o], "points": p, "max_points": c.max_points})
-        outcomes[c.id] = found
-    values = row.values
-    inputs = {f.id: decode_value(f.type, f.categories, values[f.index])
-              for f in plan.fields}
-    derived = {d.id: decode_value(d.type, (), values[d.index]) for d in plan.derived}
-    return trusted(Assessment, {
-        "ruleset": ref,
-        "group_id": group_id,
-        "stage": stages[row.stage] if row.stage >= 0 else None,
-        "stage_upper": stages[row.stage_upper] if row.stage_upper >= 0 else None,
-        "class_": classes[row.class_] if row.class_ >= 0 else None,
-        "class_upper": classes[row.class_upper] if row.class_upper >= 0 else None,
-        "score": row.score,
-        "score_upper": row.score_upper,
-        "max_score": plan.max_score,
-        "exit_ready": None if row.exit_ready < 0 else row.exit_ready == 1,
-        "outcomes": outcomes,
-        "blocking": blocking_criteria(plan, row.outcomes, row.stage),
-        "derived": derived,
-        "inputs": inputs,
-        "issues": list(issues),
-    })
+    """Assemble the public :class:`Assessment` from an engine's :class:`RowResult`.
+
+    Examples
+    --------
+    >>> from kematangan.criteria import load_ruleset
+    >>> from kematangan.scoring.plan import compile_plan
+    >>> from kematangan.scoring.engines.record import RecordEngine
+    >>> plan = compile_plan(load_ruleset("ppmk-ksm"))
+    >>> row = RecordEngine(plan).score_one([float("nan")] * 20)
+    >>> a = build_assessment(plan, row, [], "KSM-1")
+    >>> a.stage, a.stage_upper, a.outcomes["enough_members"].outcome.value
+    (None, 'release', 'unknown')
+    """
+    return _builder(plan)(row, issues, group_id)

@@ -124,6 +124,8 @@ _CMP: dict[str, Callable[[float, float], bool]] = {
 
 def _field_cmp(op: str, i: int, c: float) -> Fn:
     # The common shape "field op number" as one closure (no call per operand).
+    if c != c:  # a comparison with a missing side is unknown
+        return lambda v, t: NAN
     if op == ">=":
         return lambda v, t: (1.0 if v[i] >= c else 0.0) if v[i] == v[i] else NAN
     if op == ">":

@@ -3,23 +3,23 @@ evaluating a plan over whole columns with no loop per record.
 
 Values are float64 arrays with NaN for missing; a condition gives 1.0 (met), 0.0
 (not met) or NaN (unknown) per record, combined with three-valued (Kleene) logic.
-Loops run over criteria and stages only. One record is scored by the record engine,
-which has no per-call numpy overhead.
+Loops run over criteria and stages only. One record is scored by the compiled
+record function, which has no per-call numpy overhead.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from kematangan.criteria import expr as ex
-from kematangan.scoring.engines.record import RecordEngine
+from kematangan.scoring.engines.compiled import compile_record_function
 from kematangan.scoring.plan import AtLeastOf, CritRef, Plan
-from kematangan.scoring.result import ColumnResult, RowResult
+from kematangan.scoring.result import ColumnResult
 
 __all__ = ["CHUNK", "VectorEngine", "evaluate"]
 
@@ -141,7 +141,8 @@ class _Evaluator:
 
 
 class VectorEngine:
-    """Scores batches with numpy, one record with the record engine.
+    """Scores batches with numpy, one record with the plan compiled into one
+    function (:mod:`~kematangan.scoring.engines.compiled`).
 
     Examples
     --------
@@ -158,11 +159,8 @@ class VectorEngine:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self._record = RecordEngine(plan)
-
-    def score_one(self, values: Sequence[float]) -> RowResult:
+        self.score_one = compile_record_function(plan)
         """Score one record given its encoded field values (plan order)."""
-        return self._record.score_one(values)
 
     def score_many(self, values: list[F64]) -> ColumnResult:
         """Score every record; see :func:`evaluate`."""
