@@ -21,6 +21,7 @@ if typing.TYPE_CHECKING:
     from kematangan.criteria import (
         Ruleset,
         RulesetInfo,
+        RulesetLimits,
         list_rulesets,
         load_ruleset,
         parse_ruleset,
@@ -67,6 +68,7 @@ __all__ = [
     "Ruleset",
     "RulesetError",
     "RulesetInfo",
+    "RulesetLimits",
     "RulesetRef",
     "Scorer",
     "list_rulesets",
@@ -77,8 +79,8 @@ __all__ = [
 ]
 
 _SOURCES = {
-    "kematangan.criteria": ("Ruleset", "RulesetInfo", "list_rulesets", "load_ruleset",
-                            "parse_ruleset", "validate_ruleset"),
+    "kematangan.criteria": ("Ruleset", "RulesetInfo", "RulesetLimits", "list_rulesets",
+                            "load_ruleset", "parse_ruleset", "validate_ruleset"),
     "kematangan.errors": ("EngineError", "ExpressionError", "InputError",
                           "KematanganError", "RecordError", "RulesetError"),
     "kematangan.model": ("MaturityModel",),

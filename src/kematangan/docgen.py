@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from kematangan.criteria import list_rulesets, load_ruleset
-from kematangan.criteria.lint import criterion_max_points
+from kematangan.criteria.meaning import criterion_max_points
 from kematangan.criteria.ruleset import Criterion, Ruleset
 from kematangan.criteria.schema import ruleset_json_schema_text
 

@@ -9,9 +9,9 @@ The tree::
     │   └── RecordError                  one record cannot be scored at all
     └── EngineError (also RuntimeError)  a backend (durable-rules, scikit-learn) failed
 
-"Criterion not met" is a result, never an error. Values that are out of bounds or of
-the wrong type inside an otherwise readable record are reported as
-:class:`Problem` items on the result, not raised.
+"Criterion not met" is a result, never an error. Every ruleset problem is a
+:class:`kematangan.problems.Problem` (a code, its parameters and where it is); a
+:class:`RulesetError` carries all of them at once.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from kematangan.problems import Problem
+
 __all__ = [
     "EngineError",
     "ExpressionError",
     "InputError",
     "KematanganError",
-    "Problem",
     "RecordError",
     "RulesetError",
     "suggest",
@@ -46,32 +47,6 @@ def suggest(name: str, choices: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One problem found in a ruleset file, with where it is and how to fix it.
-
-    Examples
-    --------
-    >>> str(Problem("criteria[2].field", "unknown field 'x'", line=14, file="r.yaml"))
-    "r.yaml:14: criteria[2].field: unknown field 'x'"
-    """
-
-    location: str
-    message: str
-    line: int | None = None
-    column: int | None = None
-    file: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file or "<ruleset>"
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        loc = f" {self.location}:" if self.location else ""
-        return f"{where}:{loc} {self.message}"
-
-
 class KematanganError(Exception):
     """Base class of every error kematangan raises on purpose."""
 
@@ -79,17 +54,25 @@ class KematanganError(Exception):
 class RulesetError(KematanganError, ValueError):
     """A ruleset is invalid. Carries every problem found, not just the first.
 
+    ``problems`` are :class:`~kematangan.problems.Problem` items with a code,
+    parameters, file, line, column and dotted path; a plain message (from code that
+    has no catalogue entry for it yet) becomes one problem of code
+    ``ruleset_message``.
+
     Examples
     --------
-    >>> err = RulesetError([Problem("fields[0].id", "duplicate id 'a'", line=3)])
+    >>> err = RulesetError([Problem("duplicate_id", {"id": "a"}, file="r.yaml",
+    ...                             line=3, path="fields[1].id")])
     >>> print(err)
     ruleset has 1 problem:
-      <ruleset>:3: fields[0].id: duplicate id 'a'
+      r.yaml:3: fields[1].id: duplicate id 'a' (fix: give each item its own id)
+    >>> err.problems[0].problem("id")
+    "id 'a' dipakai dua kali"
     """
 
     def __init__(self, problems: Sequence[Problem] | str) -> None:
         if isinstance(problems, str):
-            problems = [Problem("", problems)]
+            problems = [Problem("ruleset_message", {"message": problems})]
         self.problems: list[Problem] = list(problems)
         n = len(self.problems)
         head = f"ruleset has {n} problem{'s' if n != 1 else ''}:"
@@ -97,18 +80,29 @@ class RulesetError(KematanganError, ValueError):
 
 
 class ExpressionError(RulesetError):
-    """An expression is malformed; ``line`` and ``column`` are 1-based within it."""
+    """An expression is malformed; ``expr_line`` and ``expr_column`` are 1-based
+    within it, and ``problem`` says what is wrong.
 
-    def __init__(
-        self, message: str, *, text: str, column: int, line: int = 1
-    ) -> None:
+    Examples
+    --------
+    >>> from kematangan.criteria.expr import parse
+    >>> try:
+    ...     parse("members >= 3 3")
+    ... except ExpressionError as err:
+    ...     print(err.problem.code, err.expr_line, err.expr_column)
+    expr_expected_operator 1 14
+    """
+
+    def __init__(self, code: str, params: dict[str, object] | None = None, *,
+                 text: str, column: int, line: int = 1) -> None:
         self.text = text
         self.expr_line = line
         self.expr_column = column
-        self.reason = message
+        self.problem = Problem(code, params or {}, file="<expression>", line=line,
+                               text_column=column)
+        super().__init__([self.problem])
         pointer = " " * (column - 1) + "^"
-        detail = f"{message} (line {line}, column {column})\n    {text}\n    {pointer}"
-        super().__init__([Problem("", detail)])
+        self.args = (f"{self.args[0]}\n    {text}\n    {pointer}",)
 
 
 class InputError(KematanganError, ValueError):

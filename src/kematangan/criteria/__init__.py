@@ -4,6 +4,7 @@ This package says what a ruleset *means*; it never evaluates records (that is
 :mod:`kematangan.scoring`).
 """
 
+from kematangan.criteria.limits import RulesetLimits
 from kematangan.criteria.loader import (
     RulesetInfo,
     bundled_ruleset_path,
@@ -19,6 +20,7 @@ __all__ = [
     "FieldSpec",
     "Ruleset",
     "RulesetInfo",
+    "RulesetLimits",
     "bundled_ruleset_path",
     "list_rulesets",
     "load_ruleset",

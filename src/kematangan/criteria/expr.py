@@ -27,8 +27,9 @@ explicitly.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kematangan.errors import ExpressionError, suggest
@@ -48,7 +49,6 @@ __all__ = [
     "Num",
     "Or",
     "Str",
-    "infer_type",
     "names",
     "parse",
 ]
@@ -168,16 +168,15 @@ def _tokens(text: str) -> Iterator[_Tok]:
         col = pos - line_start + 1
         if not m:
             ch = text[pos]
-            hint = " (use 'and'/'or'/'not' for logic)" if ch in "&|!" else ""
-            hint = " (use '==' to compare)" if ch == "=" else hint
-            raise _err(text, f"unexpected character {ch!r}{hint}", line, col)
+            code = ("expr_bad_char_equals" if ch == "=" else "expr_bad_char_logic"
+                    if ch in "&|!" else "expr_bad_char")
+            raise _err(text, code, {"char": ch}, line, col)
         kind = m.lastgroup or ""
         tok = m.group()
         if kind == "ws":
-            for i, c in enumerate(tok):
-                if c == "\n":
-                    line += 1
-                    line_start = pos + i + 1
+            if "\n" in tok:
+                line += tok.count("\n")
+                line_start = pos + tok.rfind("\n") + 1
         else:
             if kind == "name" and tok in _KEYWORDS:
                 kind = tok
@@ -186,21 +185,45 @@ def _tokens(text: str) -> Iterator[_Tok]:
     yield _Tok("end", "", line, len(text) - line_start + 1)
 
 
-def _err(text: str, message: str, line: int, column: int) -> ExpressionError:
+def _err(text: str, code: str, params: dict[str, object], line: int,
+         column: int) -> ExpressionError:
     lines = text.split("\n")
     shown = lines[line - 1] if 0 < line <= len(lines) else text
-    return ExpressionError(message, text=shown, line=line, column=column)
+    return ExpressionError(code, params, text=shown, line=line, column=column)
+
+
+_CMP_OPS = frozenset(("<", "<=", ">", ">=", "==", "!="))
+# Binding powers, loosest first; 'not' is a prefix that binds looser than a
+# comparison, so ``not a == b`` is ``not (a == b)``.
+_OR, _AND, _NOT, _CMP, _SUM, _TERM = 1, 2, 3, 4, 5, 6
+_INFIX = {"or": _OR, "and": _AND, "+": _SUM, "-": _SUM, "*": _TERM, "/": _TERM,
+          **dict.fromkeys(_CMP_OPS, _CMP)}
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    """A precedence-climbing parser: each nesting level costs two Python frames,
+    and more than ``max_depth`` levels is an error, never a ``RecursionError``."""
+
+    def __init__(self, text: str, max_depth: int | None) -> None:
         self.text = text
-        self.toks = list(_tokens(text))
+        # Read lazily, so a parse that fails early never reads the rest.
+        self.pending = _tokens(text)
+        self.toks: list[_Tok] = []
         self.i = 0
+        self.depth = 0
+        self.max_depth = max_depth
 
     @property
     def tok(self) -> _Tok:
-        return self.toks[self.i]
+        return self.peek(0)
+
+    def peek(self, ahead: int) -> _Tok:
+        while len(self.toks) <= self.i + ahead:
+            nxt = next(self.pending, None)
+            if nxt is None:
+                return self.toks[-1]
+            self.toks.append(nxt)
+        return self.toks[self.i + ahead]
 
     def take(self, *kinds: str) -> _Tok | None:
         t = self.tok
@@ -209,155 +232,166 @@ class _Parser:
             return t
         return None
 
-    def expect(self, what: str) -> _Tok:
-        t = self.take(what)
+    def expect(self, token: str) -> _Tok:
+        t = self.take(token)
         if t is None:
-            raise self.fail(f"expected {what!r}")
+            raise self.fail("expr_expected_token", {"token": token})
         return t
 
-    def fail(self, message: str) -> ExpressionError:
+    def fail(self, code: str, params: dict[str, object] | None = None
+             ) -> ExpressionError:
         t = self.tok
-        found = "end of expression" if t.kind == "end" else repr(t.text)
-        return _err(self.text, f"{message}, found {found}", t.line, t.column)
+        return _err(self.text, code, params or {}, t.line, t.column)
 
     def parse(self) -> Node:
         if self.tok.kind == "end":
-            raise self.fail("empty expression")
-        node = self.or_()
+            raise self.fail("expr_empty")
+        node = self.expr(0)
         if self.tok.kind != "end":
-            raise self.fail("expected an operator or the end of the expression")
+            raise self.fail("expr_expected_operator")
         return node
 
-    def or_(self) -> Node:
-        first = self.tok
-        items = [self.and_()]
-        while self.take("or"):
-            items.append(self.and_())
-        return items[0] if len(items) == 1 else Or(first.line, first.column,
-                                                   tuple(items))
-
-    def and_(self) -> Node:
-        first = self.tok
-        items = [self.not_()]
-        while self.take("and"):
-            items.append(self.not_())
-        return items[0] if len(items) == 1 else And(first.line, first.column,
-                                                    tuple(items))
-
-    def not_(self) -> Node:
-        t = self.take("not")
-        if t:
-            return Not(t.line, t.column, self.not_())
-        return self.cmp()
-
-    def cmp(self) -> Node:
-        left = self.sum()
+    def binding(self) -> int:
+        """How tightly the current token binds as an infix operator (0: not one)."""
         t = self.tok
-        if t.kind == "op" and t.text in ("<", "<=", ">", ">=", "==", "!="):
-            self.i += 1
-            right = self.sum()
-            nxt = self.tok
-            if nxt.kind == "op" and nxt.text in ("<", "<=", ">", ">=", "==", "!="):
-                raise _err(self.text, "comparisons cannot be chained; join them with "
-                           "'and'", nxt.line, nxt.column)
-            return Cmp(t.line, t.column, t.text, left, right)
-        negate = False
-        if t.kind == "not" and self.toks[self.i + 1].kind == "in":
-            self.i += 1
-            negate = True
-        if self.take("in"):
-            self.expect("[")
-            options = [self.literal()]
-            while self.take(","):
-                options.append(self.literal())
-            self.expect("]")
-            return In(t.line, t.column, left, tuple(options), negate)
+        if t.kind in ("or", "and"):
+            return _INFIX[t.kind]
+        if t.kind == "in" or (t.kind == "not" and self.peek(1).kind == "in"):
+            return _CMP
+        return _INFIX.get(t.text, 0) if t.kind == "op" else 0
+
+    def expr(self, rbp: int) -> Node:
+        """An expression whose operators all bind tighter than ``rbp``."""
+        self.depth += 1
+        if self.max_depth is not None and self.depth > self.max_depth:
+            raise self.fail("expr_too_deep", {"limit": self.max_depth})
+        first = self.tok
+        left = self.prefix(rbp)
+        chained = self.depth
+        while self.binding() > rbp:
+            chained += 1  # each operator of a chain nests the tree one level deeper
+            if self.max_depth is not None and chained > self.max_depth:
+                raise self.fail("expr_too_deep", {"limit": self.max_depth})
+            left = self.infix(left, first)
+        self.depth -= 1
         return left
 
-    def literal(self) -> Num | Str | Bool:
+    def prefix(self, rbp: int) -> Node:
         t = self.tok
+        if t.kind == "not" and rbp < _NOT:
+            self.i += 1
+            return Not(t.line, t.column, self.expr(_AND))
+        if self.take("-"):
+            return Neg(t.line, t.column, self.expr(_TERM))
+        return self.atom()
+
+    def infix(self, left: Node, first: _Tok) -> Node:
+        t = self.tok
+        power = self.binding()
+        if power in (_OR, _AND):
+            items = [left]
+            while self.take(t.kind):
+                items.append(self.expr(power))
+            cls = Or if power == _OR else And
+            return cls(first.line, first.column, tuple(items))
+        if power == _CMP:
+            node = self.comparison(left)
+            if self.binding() == _CMP:
+                raise self.fail("expr_chained")
+            return node
+        self.i += 1
+        return Bin(t.line, t.column, t.text, left, self.expr(power))
+
+    def comparison(self, left: Node) -> Node:
+        t = self.tok
+        if t.kind == "op":
+            self.i += 1
+            return Cmp(t.line, t.column, t.text, left, self.expr(_CMP))
+        negate = self.take("not") is not None
+        self.expect("in")
+        self.expect("[")
+        options = [self.literal()]
+        while self.take(","):
+            options.append(self.literal())
+        self.expect("]")
+        return In(t.line, t.column, left, tuple(options), negate)
+
+    def number(self, t: _Tok, sign: float = 1.0) -> Num:
+        value = float(t.text)
+        if math.isinf(value):
+            raise _err(self.text, "expr_number_too_large", {"text": t.text}, t.line,
+                       t.column)
+        return Num(t.line, t.column, sign * value)
+
+    def literal(self) -> Num | Str | Bool:
         sign = -1.0 if self.take("-") else 1.0
         t = self.tok
         if self.take("num"):
-            return Num(t.line, t.column, sign * float(t.text))
+            return self.number(t, sign)
         if sign == 1.0 and self.take("str"):
             return Str(t.line, t.column, t.text[1:-1])
         if sign == 1.0 and (self.take("true") or self.take("false")):
             return Bool(t.line, t.column, t.kind == "true")
-        raise self.fail("expected a number, a quoted text, true or false in the list")
-
-    def sum(self) -> Node:
-        node = self.term()
-        while True:
-            t = self.take("+", "-")
-            if not t:
-                return node
-            node = Bin(t.line, t.column, t.text, node, self.term())
-
-    def term(self) -> Node:
-        node = self.unary()
-        while True:
-            t = self.take("*", "/")
-            if not t:
-                return node
-            node = Bin(t.line, t.column, t.text, node, self.unary())
-
-    def unary(self) -> Node:
-        t = self.take("-")
-        if t:
-            return Neg(t.line, t.column, self.unary())
-        return self.atom()
+        raise self.fail("expr_expected_literal")
 
     def atom(self) -> Node:
         t = self.tok
         if self.take("num"):
-            return Num(t.line, t.column, float(t.text))
+            return self.number(t)
         if self.take("str"):
             return Str(t.line, t.column, t.text[1:-1])
         if self.take("true") or self.take("false"):
             return Bool(t.line, t.column, t.kind == "true")
         if self.take("("):
-            node = self.or_()
+            node = self.expr(0)
             self.expect(")")
             return node
         if self.take("name"):
             if self.take("("):
                 return self.call(t)
             return Name(t.line, t.column, t.text)
-        raise self.fail("expected a value, a name or '('")
+        raise self.fail("expr_expected_value")
 
     def call(self, name: _Tok) -> Node:
         if name.text not in FUNCTIONS:
             close = suggest(name.text, FUNCTIONS)
-            hint = f" (did you mean {close!r}?)" if close else (
-                f" (known: {', '.join(sorted(FUNCTIONS))})")
-            raise _err(self.text, f"unknown function {name.text!r}{hint}", name.line,
-                       name.column)
-        args = [] if self.tok.text == ")" else [self.or_()]
+            if close:
+                raise _err(self.text, "expr_unknown_function_close", {
+                    "name": name.text, "suggestion": close}, name.line, name.column)
+            raise _err(self.text, "expr_unknown_function", {
+                "name": name.text, "known": sorted(FUNCTIONS)}, name.line,
+                name.column)
+        args = [] if self.tok.text == ")" else [self.expr(0)]
         while self.take(","):
-            args.append(self.or_())
+            args.append(self.expr(0))
         self.expect(")")
         lo, hi = FUNCTIONS[name.text]
         if len(args) < lo or (hi is not None and len(args) > hi):
-            want = str(lo) if lo == hi else f"at least {lo}"
-            raise _err(self.text, f"{name.text}() takes {want} argument"
-                       f"{'s' if lo != 1 else ''}, got {len(args)}", name.line,
-                       name.column)
+            code = "expr_arg_count" if lo == hi else "expr_arg_count_min"
+            raise _err(self.text, code, {"fn": name.text, "count": lo,
+                                         "got": len(args)}, name.line, name.column)
         if name.text == "date":
             arg = args[0]
             if not isinstance(arg, Str):
-                raise _err(self.text, 'date() takes a quoted date, e.g. '
-                           'date("2024-01-31")', name.line, name.column)
+                raise _err(self.text, "expr_date_literal", {}, name.line,
+                           name.column)
             try:
                 _dt.date.fromisoformat(arg.value)
             except ValueError:
-                raise _err(self.text, f"{arg.value!r} is not a date; write "
-                           "YYYY-MM-DD", arg.line, arg.column) from None
+                raise _err(self.text, "expr_bad_date", {"value": arg.value},
+                           arg.line, arg.column) from None
         return Call(name.line, name.column, name.text, tuple(args))
 
 
-def parse(text: str) -> Node:
+def parse(text: str, *, max_depth: int | None = None) -> Node:
     """Parse an expression into an AST, or raise :class:`ExpressionError`.
+
+    ``max_depth`` bounds how deeply the expression nests (parentheses, calls,
+    ``not``, minus signs and each operator of a chain count one level); the loader
+    passes :attr:`RulesetLimits.max_expression_depth
+    <kematangan.criteria.limits.RulesetLimits.max_expression_depth>`. Without it,
+    only Python's own recursion limit bounds the parse, still as an
+    :class:`ExpressionError`.
 
     Examples
     --------
@@ -367,11 +401,50 @@ def parse(text: str) -> Node:
     Traceback (most recent call last):
     ...
     kematangan.errors.ExpressionError: ruleset has 1 problem:
-      <ruleset>: expected an operator or the end of the expression, found '3' (line 1, column 14)
+      <expression>:1:14: expected an operator or the end of the expression here (fix: join the parts with an operator (and, or, +, >=, ...))
         members >= 3 3
                      ^
+    >>> parse("1 + " * 5 + "1", max_depth=3)
+    Traceback (most recent call last):
+    ...
+    kematangan.errors.ExpressionError: ruleset has 1 problem:
+      <expression>:1:11: the expression nests more than 3 levels deep (fix: split it into derived values, or raise the limit with RulesetLimits(max_expression_depth=...))
+        1 + 1 + 1 + 1 + 1 + 1
+                  ^
     """
-    return _Parser(text).parse()
+    parser = _Parser(text, max_depth)
+    try:
+        node = parser.parse()
+    except RecursionError:
+        t = parser.tok
+        raise _err(text, "expr_too_deep", {"limit": parser.depth}, t.line,
+                   t.column) from None
+    if max_depth is not None:
+        _check_height(text, node, max_depth)
+    return node
+
+
+def _children(n: Node) -> tuple[Node, ...]:
+    if isinstance(n, Neg | Not | In):
+        return (n.operand,)
+    if isinstance(n, Bin | Cmp):
+        return (n.left, n.right)
+    if isinstance(n, And | Or):
+        return n.items
+    if isinstance(n, Call):
+        return n.args
+    return ()
+
+
+def _check_height(text: str, node: Node, limit: int) -> None:
+    """Refuse a tree taller than ``limit``: a long chain such as ``a + b + ...``
+    is parsed in a loop but walked recursively by everything that reads it."""
+    stack = [(node, 1)]
+    while stack:
+        n, height = stack.pop()
+        if height > limit:
+            raise _err(text, "expr_too_deep", {"limit": limit}, n.line, n.column)
+        stack.extend((c, height + 1) for c in _children(n))
 
 
 def names(node: Node) -> set[str]:
@@ -383,167 +456,10 @@ def names(node: Node) -> set[str]:
     ['a', 'b', 'c']
     """
     found: set[str] = set()
-
-    def walk(n: Node) -> None:
+    stack = [node]
+    while stack:
+        n = stack.pop()
         if isinstance(n, Name):
             found.add(n.id)
-        elif isinstance(n, Neg | Not):
-            walk(n.operand)
-        elif isinstance(n, Bin | Cmp):
-            walk(n.left)
-            walk(n.right)
-        elif isinstance(n, And | Or):
-            for item in n.items:
-                walk(item)
-        elif isinstance(n, In):
-            walk(n.operand)
-        elif isinstance(n, Call):
-            for arg in n.args:
-                walk(arg)
-
-    walk(node)
+        stack.extend(_children(n))
     return found
-
-
-TypeName = str
-"""``number``, ``boolean``, ``date``, ``text`` (a quoted literal) or
-``category:<field id>``."""
-
-
-def infer_type(
-    node: Node,
-    types: Mapping[str, TypeName],
-    categories: Mapping[str, list[str]],
-    report: Callable[[Node, str], None],
-) -> TypeName:
-    """Type-check ``node``; call ``report(node, message)`` for every problem.
-
-    ``types`` maps each known name to its type; ``categories`` maps category field
-    ids to their allowed values. Returns the expression's type (``"error"`` when a
-    problem makes it unknowable).
-
-    Examples
-    --------
-    >>> problems = []
-    >>> t = infer_type(parse("usaha == 'dagang'"), {"usaha": "category:usaha"},
-    ...                {"usaha": ["dagang", "jasa"]}, lambda n, m: problems.append(m))
-    >>> t, problems
-    ('boolean', [])
-    >>> t = infer_type(parse("usaha == 'dagan'"), {"usaha": "category:usaha"},
-    ...                {"usaha": ["dagang", "jasa"]}, lambda n, m: problems.append(m))
-    >>> problems
-    ["'dagan' is not a category of 'usaha' (did you mean 'dagang'?)"]
-    """
-
-    def check_text(cat: TypeName, lit: Node) -> None:
-        if isinstance(lit, Str):
-            allowed = categories.get(cat.split(":", 1)[1], [])
-            if lit.value not in allowed:
-                close = suggest(lit.value, allowed)
-                hint = f" (did you mean {close!r}?)" if close else (
-                    f" (allowed: {', '.join(allowed)})")
-                report(lit, f"{lit.value!r} is not a category of "
-                       f"{cat.split(':', 1)[1]!r}{hint}")
-
-    def t(n: Node) -> TypeName:
-        if isinstance(n, Num):
-            return "number"
-        if isinstance(n, Str):
-            return "text"
-        if isinstance(n, Bool):
-            return "boolean"
-        if isinstance(n, Name):
-            if n.id not in types:
-                close = suggest(n.id, types)
-                hint = f" (did you mean {close!r}?)" if close else ""
-                report(n, f"unknown name {n.id!r}{hint}")
-                return "error"
-            return types[n.id]
-        if isinstance(n, Neg):
-            return want(n.operand, "number", "'-'")
-        if isinstance(n, Not):
-            return want(n.operand, "boolean", "'not'")
-        if isinstance(n, And | Or):
-            word = "'and'" if isinstance(n, And) else "'or'"
-            for item in n.items:
-                want(item, "boolean", word)
-            return "boolean"
-        if isinstance(n, Bin):
-            lt, rt = t(n.left), t(n.right)
-            if n.op == "-" and lt == "date" and rt == "date":
-                return "number"
-            for side, st in ((n.left, lt), (n.right, rt)):
-                if st not in ("number", "error"):
-                    report(side, f"{n.op!r} needs numbers, not {_show(st)}")
-            return "number"
-        if isinstance(n, Cmp):
-            lt, rt = t(n.left), t(n.right)
-            if "error" in (lt, rt):
-                return "boolean"
-            if lt.startswith("category:") or rt.startswith("category:"):
-                cat, other, lit = (lt, rt, n.right) if lt.startswith("category") else (
-                    rt, lt, n.left)
-                if n.op not in ("==", "!="):
-                    report(n, "categories can only be compared with '==' or '!='; "
-                           "use 'in [...]' for several values")
-                elif other == "text":
-                    check_text(cat, lit)
-                elif other != cat:
-                    report(n, f"cannot compare {_show(cat)} with {_show(other)}")
-                return "boolean"
-            if lt != rt:
-                report(n, f"cannot compare {_show(lt)} with {_show(rt)}")
-            elif lt == "text":
-                report(n, "cannot compare two texts")
-            elif lt == "boolean" and n.op not in ("==", "!="):
-                report(n, f"{n.op!r} does not apply to true/false values")
-            return "boolean"
-        if isinstance(n, In):
-            ot = t(n.operand)
-            for opt in n.options:
-                if ot.startswith("category:"):
-                    if not isinstance(opt, Str):
-                        report(opt, f"{_show(ot)} values are quoted texts")
-                    else:
-                        check_text(ot, opt)
-                elif ot == "number" and not isinstance(opt, Num):
-                    report(opt, "the list needs numbers")
-                elif ot not in ("number", "error"):
-                    report(n, f"'in' does not apply to {_show(ot)}")
-                    break
-            return "boolean"
-        if isinstance(n, Call):
-            if n.fn == "date":
-                return "date"
-            if n.fn in ("missing", "known"):
-                arg = n.args[0]
-                if not isinstance(arg, Name):
-                    report(arg, f"{n.fn}() takes a field or derived name")
-                else:
-                    t(arg)
-                return "boolean"
-            if n.fn == "coalesce":
-                a, b = t(n.args[0]), t(n.args[1])
-                if "error" not in (a, b) and a != b:
-                    report(n, f"coalesce() needs two values of one type, got "
-                           f"{_show(a)} and {_show(b)}")
-                return a
-            for arg in n.args:
-                want(arg, "number", f"{n.fn}()")
-            return "number"
-        raise AssertionError(f"unhandled node {n!r}")
-
-    def want(n: Node, kind: TypeName, where: str) -> TypeName:
-        got = t(n)
-        if got not in (kind, "error"):
-            report(n, f"{where} needs {_show(kind)}, not {_show(got)}")
-        return kind
-
-    return t(node)
-
-
-def _show(type_name: TypeName) -> str:
-    if type_name.startswith("category:"):
-        return f"category {type_name.split(':', 1)[1]!r}"
-    return {"number": "a number", "boolean": "true/false", "date": "a date",
-            "text": "a quoted text"}.get(type_name, type_name)

@@ -1,115 +1,40 @@
 """Whole-ruleset checks that single models cannot make.
 
-:func:`check` looks at a structurally valid :class:`~kematangan.criteria.ruleset.Ruleset`
-and returns every problem it finds, each with the dotted location it concerns: unknown
-references (with a "did you mean"), type mismatches, expressions that do not parse or
-type-check, cycles, unreachable stages, gaps and overlaps between classes, and test
-cases that name things the ruleset does not have.
+Each check looks at one thing: duplicate ids, unknown references (with a "did you
+mean"), field types, expressions, cycles, unreachable stages, gaps and overlaps
+between classes, test cases naming what the ruleset does not have. They run over
+the :class:`~kematangan.criteria.structure.Parts` that validated, so a file with
+structural faults still gets its cross-reference problems in the same pass; checks
+that need a whole section (a class gap needs every criterion's points) wait until
+that section is sound.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from kematangan.criteria import expr as ex
+from kematangan.criteria.limits import Suggester
+from kematangan.criteria.meaning import (
+    category_values,
+    criterion_max_points,
+    name_types,
+    score_range,
+)
 from kematangan.criteria.ruleset import Criterion, Interval, Ruleset
-from kematangan.criteria.source import Path
-from kematangan.errors import ExpressionError, suggest
+from kematangan.criteria.source import Finding, Path, brief
+from kematangan.criteria.structure import Parts
+from kematangan.criteria.typecheck import infer_type, show_type
+from kematangan.errors import ExpressionError
 
-__all__ = ["check", "criterion_max_points", "name_types", "score_range"]
+__all__ = ["check", "check_parts"]
 
-Finding = tuple[Path, str, tuple[int, int] | None]
-"""(location, message, position inside an expression or None)."""
-
-_Add = Callable[[Path, str], None]
-
-
-def name_types(ruleset: Ruleset) -> dict[str, str]:
-    """The expression type of every field and derived value (derived ones inferred).
-
-    Examples
-    --------
-    >>> from kematangan.criteria.loader import load_ruleset
-    >>> name_types(load_ruleset("ppmk-ksm"))["members"]
-    'number'
-    """
-    types: dict[str, str] = {}
-    for f in ruleset.fields:
-        types[f.id] = {"integer": "number", "category": f"category:{f.id}"}.get(
-            f.type, f.type)
-    cats = _categories(ruleset)
-    pending = list(ruleset.derived)
-    # Derived values may refer to each other in any order; resolve until stable.
-    for _ in range(len(pending) + 1):
-        rest = []
-        for d in pending:
-            try:
-                node = ex.parse(d.expr)
-            except ExpressionError:
-                types[d.id] = "error"
-                continue
-            if ex.names(node) - types.keys():
-                rest.append(d)
-                continue
-            types[d.id] = ex.infer_type(node, types, cats, lambda n, m: None)
-        if len(rest) == len(pending):
-            break
-        pending = rest
-    for d in pending:
-        types.setdefault(d.id, "error")
-    return types
-
-
-def _categories(ruleset: Ruleset) -> dict[str, list[str]]:
-    return {f.id: list(f.categories or []) for f in ruleset.fields}
-
-
-def criterion_max_points(ruleset: Ruleset, c: Criterion) -> float:
-    """The most points criterion ``c`` can give.
-
-    Examples
-    --------
-    >>> from kematangan.criteria.loader import load_ruleset
-    >>> rs = load_ruleset("ppmk-ksm")
-    >>> criterion_max_points(rs, rs.criteria[0]) >= 0
-    True
-    """
-    if c.bands is not None:
-        return max(b.points for b in c.bands.bands)
-    if c.score is not None:
-        try:
-            top = ruleset.field(c.score.field).max
-        except KeyError:
-            return 0.0
-        return float(top) if top is not None else 0.0
-    if c.points is not None:
-        return c.points
-    return 0.0 if c.gate else 1.0
-
-
-def score_range(ruleset: Ruleset) -> tuple[float, float, bool]:
-    """(lowest score, highest score, whether every score is a whole number)."""
-    total = 0.0
-    integral = True
-    for c in ruleset.criteria:
-        pts = criterion_max_points(ruleset, c)
-        total += pts
-        if c.bands is not None:
-            integral &= all(float(b.points).is_integer() for b in c.bands.bands)
-        elif c.score is not None:
-            try:
-                integral &= ruleset.field(c.score.field).type == "integer"
-            except KeyError:
-                pass
-        else:
-            integral &= float(pts).is_integer()
-    return 0.0, total, integral
-
-
-def check(ruleset: Ruleset) -> list[Finding]:
-    """Every problem of ``ruleset``; an empty list means it is sound.
+def check(ruleset: Ruleset, *, max_expression_depth: int | None = None
+          ) -> list[Finding]:
+    """Every problem of a validated ``ruleset``; an empty list means it is sound.
 
     Examples
     --------
@@ -117,288 +42,397 @@ def check(ruleset: Ruleset) -> list[Finding]:
     >>> check(load_ruleset("ppmk-ksm"))
     []
     """
-    out: list[Finding] = []
+    return check_parts(Parts.whole(ruleset),
+                       max_expression_depth=max_expression_depth)
 
-    def add(path: Path, message: str, pos: tuple[int, int] | None = None) -> None:
-        out.append((path, message, pos))
 
-    types = name_types(ruleset)
-    cats = _categories(ruleset)
-    field_ids = [f.id for f in ruleset.fields]
-    value_ids = field_ids + [d.id for d in ruleset.derived]
-    crit_ids = [c.id for c in ruleset.criteria]
-    stage_ids = [s.id for s in ruleset.stages]
-    class_ids = [k.id for k in ruleset.classes]
+def check_parts(parts: Parts, *, max_expression_depth: int | None = None,
+                suggester: Suggester | None = None) -> list[Finding]:
+    """Every problem of the sound ``parts`` of a ruleset, each check in turn."""
+    scope = _Scope(parts, max_expression_depth, suggester or Suggester())
+    return [f for job in _CHECKS for f in job(scope)]
 
-    def unknown(path: Path, kind: str, name: str, choices: Iterable[str]) -> None:
-        close = suggest(name, list(choices))
-        hint = f" (did you mean {close!r}?)" if close else ""
-        add(path, f"unknown {kind} {name!r}{hint}")
+_SECTIONS_OF = {"field": ("fields",), "value": ("fields", "derived"),
+                "criterion": ("criteria",), "stage": ("stages",),
+                "class": ("classes",), "record": ("fields",)}
+"""The lists whose names each kind of reference may use."""
 
-    def dupes(section: str, ids: list[str], start: int = 0) -> None:
-        seen: set[str] = set()
-        for i, ident in enumerate(ids):
-            if ident in seen:
-                add((section, i - start, "id"), f"duplicate id {ident!r}")
-            seen.add(ident)
 
-    dupes("fields", field_ids)
-    seen_values = set(field_ids)
-    for i, d in enumerate(ruleset.derived):
-        if d.id in seen_values:
-            add(("derived", i, "id"), f"id {d.id!r} is already a field or derived "
-                "value")
-        seen_values.add(d.id)
-    if ruleset.group_id.field in seen_values:
-        add(("group_id", "field"), f"the group id {ruleset.group_id.field!r} is also a "
-            "scored field; give it its own name")
-    dupes("criteria", crit_ids)
-    dupes("stages", stage_ids)
-    dupes("classes", class_ids)
+class _Scope:
+    """What the checks share: the parts, the names each kind of reference may use,
+    the type of every name, and the budget of suggestions."""
 
-    def expression(path: Path, text: str, want: str | None) -> set[str]:
+    def __init__(self, parts: Parts, max_depth: int | None,
+                 suggest: Suggester) -> None:
+        self.parts = parts
+        self.suggest = suggest
+        self.rs = parts.ruleset
+        self.max_depth = max_depth
+        self.cats = category_values(self.rs)
+        self.types: dict[str, str] = {
+            **dict.fromkeys(parts.dropped.get("fields", ()), "error"),
+            **dict.fromkeys(parts.dropped.get("derived", ()), "error"),
+            **name_types(self.rs, max_expression_depth=max_depth)}
+        self.known = {kind: [n for section in sections for n in parts.known(section)]
+                      for kind, sections in _SECTIONS_OF.items()}
+        self.known["record"].append(self.rs.group_id.field)
+        self.sets = {kind: set(names) for kind, names in self.known.items()}
+        self.open = {kind for kind, sections in _SECTIONS_OF.items()
+                     if not parts.unnamed.isdisjoint(sections)}
+
+    def lacks(self, kind: str, name: str) -> bool:
+        """Whether no ``kind`` of name ``name`` exists (never when some are unread)."""
+        return kind not in self.open and name not in self.sets[kind]
+
+    def unknown(self, path: Path, kind: str, name: str) -> Finding:
+        """The finding for an unknown name, with the closest known one if any."""
+        close = self.suggest(name, self.known[kind])
+        code = "field" if kind in ("value", "record") else kind
+        if close:
+            return Finding(path, f"unknown_{code}_close",
+                           {"name": brief(name), "suggestion": close})
+        return Finding(path, f"unknown_{code}", {"name": brief(name)})
+
+    def items(self, section: str) -> Iterator[tuple[Path, Any]]:
+        """Each kept item of ``section`` with its location in the file."""
+        for k, item in enumerate(getattr(self.rs, section)):
+            yield self.parts.at(section, k), item
+
+    def parse(self, text: str) -> ex.Node:
+        return ex.parse(text, max_depth=self.max_depth)
+
+    def names(self, text: str) -> set[str]:
         try:
-            node = ex.parse(text)
-        except ExpressionError as err:
-            add(path, err.reason, (err.expr_line, err.expr_column))
+            return ex.names(self.parse(text))
+        except ExpressionError:
             return set()
-        found = ex.infer_type(
-            node, types, cats,
-            lambda n, m: add(path, m, (n.line, n.column)),
-        )
-        if want and found not in (want, "error"):
-            add(path, f"the expression gives {ex._show(found)}, not {ex._show(want)}")
-        return ex.names(node)
 
-    # derived values: expressions and cycles between them
-    deps: dict[str, set[str]] = {}
-    derived_ids = {d.id for d in ruleset.derived}
-    for i, d in enumerate(ruleset.derived):
-        used = expression(("derived", i, "expr"), d.expr, d.type)
-        deps[d.id] = used & derived_ids
+    def expression(self, path: Path, text: str, want: str | None
+                   ) -> Iterator[Finding]:
+        try:
+            node = self.parse(text)
+        except ExpressionError as err:
+            yield Finding(path, err.problem.code, err.problem.params,
+                          (err.expr_line, err.expr_column))
+            return
+        found: list[Finding] = []
+        got = infer_type(node, self.types, self.cats, lambda n, code, params:
+                         found.append(Finding(path, code, params,
+                                              (n.line, n.column))), self.suggest)
+        for f in found:
+            if "value" not in self.open or not f.code.startswith("expr_unknown_name"):
+                yield f
+        if want and got not in (want, "error"):
+            yield Finding(path, "expression_type", {"got": show_type(got),
+                                                    "want": show_type(want)})
+
+
+def _duplicate_ids(s: _Scope) -> Iterator[Finding]:
+    for section in ("fields", "criteria", "stages", "classes"):
+        seen: set[str] = set()
+        for path, item in s.items(section):
+            if item.id in seen:
+                yield Finding((*path, "id"), "duplicate_id", {"id": item.id})
+            seen.add(item.id)
+
+
+def _derived_ids(s: _Scope) -> Iterator[Finding]:
+    seen = set(s.parts.ids("fields"))
+    for path, d in s.items("derived"):
+        if d.id in seen:
+            yield Finding((*path, "id"), "duplicate_value_id", {"id": d.id})
+        seen.add(d.id)
+
+
+def _group_id(s: _Scope) -> Iterator[Finding]:
+    group = s.rs.group_id.field
+    if s.parts.complete("group_id") and group in (
+            s.parts.ids("fields") + s.parts.ids("derived")):
+        yield Finding(("group_id", "field"), "group_id_is_field", {"id": group})
+
+
+def _derived_expressions(s: _Scope) -> Iterator[Finding]:
+    for path, d in s.items("derived"):
+        yield from s.expression((*path, "expr"), d.expr, d.type)
+
+
+def _derived_cycles(s: _Scope) -> Iterator[Finding]:
+    own = set(s.parts.ids("derived"))
+    deps = {d.id: s.names(d.expr) & own for d in s.rs.derived}
+    where = {d.id: path for path, d in s.items("derived")}
     for cycle in _cycles(deps):
-        i = next(j for j, d in enumerate(ruleset.derived) if d.id == cycle[0])
-        add(("derived", i, "expr"), "derived values refer to each other in a cycle: "
-            + " -> ".join([*cycle, cycle[0]]))
-
-    numeric = {"number"}
-    crit_deps: dict[str, set[str]] = {}
-    for i, c in enumerate(ruleset.criteria):
-        base: Path = ("criteria", i)
-        if c.stage is not None and c.stage not in stage_ids:
-            unknown((*base, "stage"), "stage", c.stage, stage_ids)
-        kind = c.kind
-        fref = c.field_ref
-        if fref is not None:
-            fpath = (*base, kind, "field")
-            if fref not in types:
-                unknown(fpath, "field", fref, value_ids)
-            else:
-                ftype = types[fref]
-                if kind in ("threshold", "range", "bands", "score") and (
-                    ftype not in numeric
-                ):
-                    add(fpath, f"a {kind} condition needs a number, but {fref!r} is "
-                        f"{ex._show(ftype)}")
-                if kind == "boolean" and ftype != "boolean":
-                    add(fpath, f"a boolean condition needs a true/false value, but "
-                        f"{fref!r} is {ex._show(ftype)}")
-                if kind == "in_set" and c.in_set is not None:
-                    _check_in_set(ruleset, c, fref, ftype, base, add)
-                if kind == "score" and c.score is not None:
-                    _check_score(ruleset, c, fref, base, add)
-        if c.bands is not None:
-            ivs = [b.interval for b in c.bands.bands]
-            for j, why in _overlaps(ivs):
-                add((*base, "bands", "bands", j, "interval"), why)
-        refs: list[str] = []
-        if c.at_least is not None:
-            refs = list(c.at_least.of)
-            if c.at_least.k > len(refs):
-                add((*base, "at_least", "k"), f"k={c.at_least.k} but only {len(refs)} "
-                    "criteria are listed, so it can never be met")
-        elif c.all_of is not None or c.any_of is not None:
-            refs = list(c.all_of or c.any_of or [])
-        for j, ref in enumerate(refs):
-            where = (*base, kind, "of", j) if kind == "at_least" else (*base, kind, j)
-            if ref == c.id:
-                add(where, f"criterion {c.id!r} refers to itself")
-            elif ref not in crit_ids:
-                unknown(where, "criterion", ref, crit_ids)
-        crit_deps[c.id] = set(refs)
-        if c.expr is not None:
-            expression((*base, "expr"), c.expr, "boolean")
-    for cycle in _cycles(crit_deps):
-        i = crit_ids.index(cycle[0])
-        add(("criteria", i), "criteria refer to each other in a cycle: "
-            + " -> ".join([*cycle, cycle[0]]))
-
-    # stages: each needs a way to be reached that can be met
-    for i, s in enumerate(ruleset.stages):
-        own = [c for c in ruleset.criteria if c.stage == s.id]
-        gates = [c for c in own if c.gate]
-        if not gates and s.min_points is None:
-            add(("stages", i), f"stage {s.id!r} has no gate and no min_points, so "
-                "every group would reach it; add a gate criterion or min_points")
-        if s.min_points is not None:
-            top = sum(criterion_max_points(ruleset, c) for c in own)
-            if s.min_points > top:
-                add(("stages", i, "min_points"), f"stage {s.id!r} is unreachable: it "
-                    f"needs {s.min_points:g} points but its criteria give at most "
-                    f"{top:g}")
-
-    # classes: ordered, no gaps, no overlaps over the reachable score range
-    if ruleset.classes:
-        lo, hi, integral = score_range(ruleset)
-        ivs = [k.interval for k in ruleset.classes]
-        for j, why in _overlaps(ivs, ordered=True):
-            add(("classes", j, "interval"), why)
-        for j, why in _gaps(ivs, lo, hi, integral):
-            add(("classes", j, "interval"), why)
-        for i, k in enumerate(ruleset.classes):
-            for j, ref in enumerate(k.requires):
-                if ref not in crit_ids:
-                    unknown(("classes", i, "requires", j), "criterion", ref, crit_ids)
-
-    if ruleset.exit is not None:
-        if ruleset.exit.stage not in stage_ids:
-            unknown(("exit", "stage"), "stage", ruleset.exit.stage, stage_ids)
-        for j, ref in enumerate(ruleset.exit.requires):
-            if ref not in crit_ids:
-                unknown(("exit", "requires", j), "criterion", ref, crit_ids)
-
-    record_keys = [*field_ids, ruleset.group_id.field]
-    seen_names: set[str] = set()
-    for i, case in enumerate(ruleset.tests):
-        base = ("tests", i)
-        if case.name in seen_names:
-            add((*base, "name"), f"duplicate test name {case.name!r}")
-        seen_names.add(case.name)
-        for key in case.record:
-            if key not in record_keys:
-                unknown((*base, "record", key), "field", key, record_keys)
-        e = case.expect
-        for attr in ("stage", "stage_upper"):
-            val = getattr(e, attr)
-            if val is not None and val not in stage_ids:
-                unknown((*base, "expect", attr), "stage", val, stage_ids)
-        if e.class_ is not None and e.class_ not in class_ids:
-            unknown((*base, "expect", "class"), "class", e.class_, class_ids)
-        for key in e.outcomes:
-            if key not in crit_ids:
-                unknown((*base, "expect", "outcomes", key), "criterion", key, crit_ids)
-        for j, key in enumerate(e.problems):
-            if key not in field_ids:
-                unknown((*base, "expect", "problems", j), "field", key, field_ids)
-    return out
+        yield Finding((*where[cycle[0]], "expr"), "derived_cycle",
+                      {"cycle": " -> ".join([*cycle, cycle[0]])})
 
 
-def _check_in_set(ruleset: Ruleset, c: Criterion, fref: str, ftype: str,
-                  base: Path, add: _Add) -> None:
+def _criterion_stages(s: _Scope) -> Iterator[Finding]:
+    for path, c in s.items("criteria"):
+        if c.stage is not None and s.lacks("stage", c.stage):
+            yield s.unknown((*path, "stage"), "stage", c.stage)
+
+
+_NUMERIC_KINDS = ("threshold", "range", "bands", "score")
+
+
+def _criterion_fields(s: _Scope) -> Iterator[Finding]:
+    for path, c in s.items("criteria"):
+        ref = c.field_ref
+        if ref is None:
+            continue
+        where = (*path, c.kind, "field")
+        if ref not in s.types:
+            if s.lacks("value", ref):
+                yield s.unknown(where, "value", ref)
+            continue
+        kind, ftype = c.kind, s.types[ref]
+        if ftype == "error":
+            continue
+        params = {"kind": kind, "field": ref, "type": show_type(ftype)}
+        if kind in _NUMERIC_KINDS and ftype != "number":
+            yield Finding(where, "condition_needs_number", params)
+        elif kind == "boolean" and ftype != "boolean":
+            yield Finding(where, "condition_needs_boolean", params)
+        elif kind == "in_set":
+            yield from _in_set(s, c, path, ftype)
+        elif kind == "score":
+            yield from _score(s, c, path)
+
+
+def _in_set(s: _Scope, c: Criterion, path: Path, ftype: str) -> Iterator[Finding]:
     assert c.in_set is not None
-    if ftype.startswith("category:"):
-        allowed = list(ruleset.field(fref).categories or [])
-        for j, v in enumerate(c.in_set.values):
-            if not isinstance(v, str) or v not in allowed:
-                close = suggest(str(v), allowed)
-                hint = f" (did you mean {close!r}?)" if close else (
-                    f" (allowed: {', '.join(allowed)})")
-                add((*base, "in_set", "values", j),
-                    f"{v!r} is not a category of {fref!r}{hint}")
-    elif ftype == "number":
-        for j, v in enumerate(c.in_set.values):
+    ref = c.in_set.field
+    category = ftype.startswith("category:")
+    if not category and ftype != "number":
+        yield Finding((*path, "in_set", "field"), "in_set_wrong_type",
+                      {"field": ref, "type": show_type(ftype)})
+        return
+    allowed = s.cats.get(ref, [])
+    for j, v in enumerate(c.in_set.values):
+        where = (*path, "in_set", "values", j)
+        if not category:
             if not isinstance(v, int):
-                add((*base, "in_set", "values", j), f"{fref!r} is a number, so the "
-                    f"values must be whole numbers, not {v!r}")
-    else:
-        add((*base, "in_set", "field"), f"an in_set condition needs a category or "
-            f"number, but {fref!r} is {ex._show(ftype)}")
+                yield Finding(where, "in_set_not_whole", {"field": ref,
+                                                          "value": brief(v)})
+        elif not (isinstance(v, str) and v in allowed):
+            close = s.suggest(str(v), allowed)
+            yield Finding(where, "category_unknown_close", {
+                "value": brief(v), "field": ref, "suggestion": close}) if close else (
+                Finding(where, "category_unknown", {
+                    "value": brief(v), "field": ref, "allowed": allowed}))
 
 
-def _check_score(ruleset: Ruleset, c: Criterion, fref: str, base: Path,
-                 add: _Add) -> None:
+def _score(s: _Scope, c: Criterion, path: Path) -> Iterator[Finding]:
     assert c.score is not None
+    ref = c.score.field
     try:
-        f = ruleset.field(fref)
+        f = s.rs.field(ref)
     except KeyError:
-        add((*base, "score", "field"), f"a score condition reads a field with a max, "
-            f"and {fref!r} is a derived value")
+        yield Finding((*path, "score", "field"), "score_needs_field", {"field": ref})
         return
     if f.max is None or f.min is None or f.min < 0:
-        add((*base, "score", "field"), f"field {fref!r} needs min >= 0 and a max to "
-            "give points")
+        yield Finding((*path, "score", "field"), "score_needs_bounds", {"field": ref})
     elif c.score.met_at is not None and not (f.min <= c.score.met_at <= f.max):
-        add((*base, "score", "met_at"), f"met_at {c.score.met_at:g} is outside "
-            f"{fref!r}'s bounds [{f.min:g}, {f.max:g}]")
+        yield Finding((*path, "score", "met_at"), "met_at_outside", {
+            "met_at": c.score.met_at, "field": ref, "min": f.min, "max": f.max})
 
 
-def _overlaps(ivs: list[Interval], ordered: bool = False) -> list[tuple[int, str]]:
-    found = []
+def _bands(s: _Scope) -> Iterator[Finding]:
+    for path, c in s.items("criteria"):
+        if c.bands is not None:
+            for j, code, params in _overlaps([b.interval for b in c.bands.bands]):
+                yield Finding((*path, "bands", "bands", j, "interval"), code, params)
+
+
+def _references(c: Criterion) -> list[str]:
+    if c.at_least is not None:
+        return list(c.at_least.of)
+    return list(c.all_of or c.any_of or [])
+
+
+def _combinations(s: _Scope) -> Iterator[Finding]:
+    for path, c in s.items("criteria"):
+        refs = _references(c)
+        if c.at_least is not None and c.at_least.k > len(refs):
+            yield Finding((*path, "at_least", "k"), "at_least_too_many",
+                          {"k": c.at_least.k, "count": len(refs)})
+        for j, ref in enumerate(refs):
+            where = (*path, "at_least", "of", j) if c.at_least is not None else (
+                *path, c.kind, j)
+            if ref == c.id:
+                yield Finding(where, "refers_to_itself", {"id": c.id})
+            elif s.lacks("criterion", ref):
+                yield s.unknown(where, "criterion", ref)
+
+
+def _criteria_cycles(s: _Scope) -> Iterator[Finding]:
+    deps = {c.id: set(_references(c)) for c in s.rs.criteria}
+    where = {c.id: path for path, c in s.items("criteria")}
+    for cycle in _cycles(deps):
+        if len(cycle) == 1:
+            continue  # reported as referring to itself
+        yield Finding(where[cycle[0]], "criteria_cycle",
+                      {"cycle": " -> ".join([*cycle, cycle[0]])})
+
+
+def _criterion_expressions(s: _Scope) -> Iterator[Finding]:
+    for path, c in s.items("criteria"):
+        if c.expr is not None:
+            yield from s.expression((*path, "expr"), c.expr, "boolean")
+
+
+def _stages_reachable(s: _Scope) -> Iterator[Finding]:
+    """A stage needs a gate or min_points, and min_points its criteria can give."""
+    if not s.parts.complete("criteria", "fields"):
+        return
+    by_stage: dict[str | None, list[Criterion]] = {}
+    for c in s.rs.criteria:
+        by_stage.setdefault(c.stage, []).append(c)
+    for path, stage in s.items("stages"):
+        own = by_stage.get(stage.id, [])
+        if stage.min_points is None:
+            if not any(c.gate for c in own):
+                yield Finding(path, "stage_no_gate", {"stage": stage.id})
+            continue
+        top = sum(criterion_max_points(s.rs, c) for c in own)
+        if stage.min_points > top:
+            yield Finding((*path, "min_points"), "stage_unreachable", {
+                "stage": stage.id, "needs": stage.min_points, "top": top})
+
+
+def _class_intervals(s: _Scope) -> Iterator[Finding]:
+    """Classes are ordered and cover the reachable scores without gaps or overlaps."""
+    if not s.rs.classes or not s.parts.complete("criteria", "fields", "classes"):
+        return
+    low, high, integral = score_range(s.rs)
+    ivs = [k.interval for k in s.rs.classes]
+    for j, code, params in [*_overlaps(ivs, ordered=True),
+                            *_gaps(ivs, low, high, integral)]:
+        yield Finding((*s.parts.at("classes", j), "interval"), code, params)
+
+
+def _class_requires(s: _Scope) -> Iterator[Finding]:
+    for path, k in s.items("classes"):
+        for j, ref in enumerate(k.requires):
+            if s.lacks("criterion", ref):
+                yield s.unknown((*path, "requires", j), "criterion", ref)
+
+
+def _exit(s: _Scope) -> Iterator[Finding]:
+    rule = s.rs.exit
+    if rule is None:
+        return
+    if s.lacks("stage", rule.stage):
+        yield s.unknown(("exit", "stage"), "stage", rule.stage)
+    for j, ref in enumerate(rule.requires):
+        if s.lacks("criterion", ref):
+            yield s.unknown(("exit", "requires", j), "criterion", ref)
+
+
+def _tests(s: _Scope) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for path, case in s.items("tests"):
+        if case.name in seen:
+            yield Finding((*path, "name"), "test_name_duplicate",
+                          {"name": brief(case.name)})
+        seen.add(case.name)
+        for key in case.record:
+            if s.lacks("record", key):
+                yield s.unknown((*path, "record", key), "record", key)
+        yield from _expectation(s, (*path, "expect"), case.expect)
+
+
+def _expectation(s: _Scope, path: Path, e: Any) -> Iterator[Finding]:
+    for attr in ("stage", "stage_upper"):
+        value = getattr(e, attr)
+        if value is not None and s.lacks("stage", value):
+            yield s.unknown((*path, attr), "stage", value)
+    if e.class_ is not None and s.lacks("class", e.class_):
+        yield s.unknown((*path, "class"), "class", e.class_)
+    for key in e.outcomes:
+        if s.lacks("criterion", key):
+            yield s.unknown((*path, "outcomes", key), "criterion", key)
+    for j, key in enumerate(e.problems):
+        if s.lacks("field", key):
+            yield s.unknown((*path, "problems", j), "field", key)
+
+
+_CHECKS: tuple[Callable[[_Scope], Iterator[Finding]], ...] = (
+    _duplicate_ids, _derived_ids, _group_id, _derived_expressions, _derived_cycles,
+    _criterion_stages, _criterion_fields, _bands, _combinations, _criteria_cycles,
+    _criterion_expressions, _stages_reachable, _class_intervals, _class_requires,
+    _exit, _tests,
+)
+
+_Fault = tuple[int, str, dict[str, Any]]
+
+
+def _overlaps(ivs: list[Interval], ordered: bool = False) -> list[_Fault]:
+    found: list[_Fault] = []
     order = list(range(len(ivs))) if ordered else sorted(
         range(len(ivs)), key=lambda j: (ivs[j].low, not ivs[j].low_inclusive))
     for a, b in itertools.pairwise(order):
         x, y = ivs[a], ivs[b]
+        params = {"interval": str(y), "previous": str(x)}
         if y.low < x.low or (ordered and y.low == x.low):
-            found.append((b, f"{y} must come after {x}: list intervals from low to "
-                          "high"))
+            found.append((b, "interval_order", params))
         elif x.high > y.low or (x.high == y.low and x.high_inclusive
                                 and y.low_inclusive):
-            found.append((b, f"{y} overlaps {x}"))
+            found.append((b, "interval_overlap", params))
     return found
 
 
-def _gaps(ivs: list[Interval], lo: float, hi: float, integral: bool
-          ) -> list[tuple[int, str]]:
-    found = []
+def _whole_numbers(iv: Interval) -> tuple[float, float]:
+    """The first and last whole number inside ``iv``."""
+    first = math.ceil(iv.low) if iv.low_inclusive else math.floor(iv.low) + 1
+    last = math.floor(iv.high) if iv.high_inclusive else math.ceil(iv.high) - 1
+    return first, last
 
-    def covered_int(iv: Interval) -> tuple[float, float]:
-        first = math.ceil(iv.low) if iv.low_inclusive else math.floor(iv.low) + 1
-        last = math.floor(iv.high) if iv.high_inclusive else math.ceil(iv.high) - 1
-        return first, last
 
-    if not ivs[0].contains(lo) and not (integral and covered_int(ivs[0])[0] <= lo):
-        found.append((0, f"the lowest class {ivs[0]} does not include the lowest "
-                      f"score {lo:g}"))
-    if not ivs[-1].contains(hi) and not (integral and covered_int(ivs[-1])[1] >= hi):
-        found.append((len(ivs) - 1, f"the highest class {ivs[-1]} does not include "
-                      f"the highest score {hi:g}"))
+def _gaps(ivs: list[Interval], lo: float, hi: float, integral: bool) -> list[_Fault]:
+    found: list[_Fault] = []
+    if not ivs[0].contains(lo) and not (integral and _whole_numbers(ivs[0])[0] <= lo):
+        found.append((0, "class_low_uncovered", {"interval": str(ivs[0]), "low": lo}))
+    if not ivs[-1].contains(hi) and not (integral
+                                         and _whole_numbers(ivs[-1])[1] >= hi):
+        found.append((len(ivs) - 1, "class_high_uncovered",
+                      {"interval": str(ivs[-1]), "high": hi}))
     for j in range(1, len(ivs)):
         x, y = ivs[j - 1], ivs[j]
         if integral:
-            gap = covered_int(y)[0] > covered_int(x)[1] + 1
+            gap = _whole_numbers(y)[0] > _whole_numbers(x)[1] + 1
         else:
             gap = x.high < y.low or (
                 x.high == y.low and not x.high_inclusive and not y.low_inclusive)
         if gap and x.high <= y.low:
-            kind = "whole-number " if integral else ""
-            found.append((j, f"gap between {x} and {y}: some {kind}scores fall in no "
-                          "class"))
+            found.append((j, "class_gap_whole" if integral else "class_gap",
+                          {"previous": str(x), "interval": str(y)}))
     return found
 
 
 def _cycles(deps: Mapping[str, set[str]]) -> list[list[str]]:
-    """Each cycle once, as the list of nodes along it."""
+    """Each cycle once, as the list of nodes along it (an iterative walk, so a long
+    chain of references cannot exhaust Python's stack)."""
     cycles: list[list[str]] = []
     state: dict[str, int] = {}
-    stack: list[str] = []
     reported: set[frozenset[str]] = set()
-
-    def visit(node: str) -> None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in sorted(deps.get(node, ())):
-            if state.get(nxt) == 1:
-                cyc = stack[stack.index(nxt):]
-                key = frozenset(cyc)
-                if key not in reported:
-                    reported.add(key)
+    for root in sorted(deps):
+        if root in state:
+            continue
+        state[root] = 1
+        path = [root]
+        stack = [iter(sorted(deps.get(root, ())))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                state[path.pop()] = 2
+            elif state.get(nxt) == 1:
+                cyc = path[path.index(nxt):]
+                if frozenset(cyc) not in reported:
+                    reported.add(frozenset(cyc))
                     cycles.append(cyc)
-            elif nxt in deps and state.get(nxt) is None:
-                visit(nxt)
-        stack.pop()
-        state[node] = 2
-
-    for node in sorted(deps):
-        if state.get(node) is None:
-            visit(node)
+            elif nxt in deps and nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(sorted(deps.get(nxt, ()))))
     return cycles

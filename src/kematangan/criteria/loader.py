@@ -7,21 +7,20 @@ A ruleset is named either by a path to a YAML file or by the id of a bundled rul
 
 from __future__ import annotations
 
+import functools
 import os
-import typing
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path as FsPath
-from typing import Any
-
-import yaml
-from pydantic import BaseModel, ValidationError
 
 from kematangan.criteria import lint
+from kematangan.criteria.limits import RulesetLimits, Suggester
 from kematangan.criteria.ruleset import Ruleset
-from kematangan.criteria.source import Located, read_yaml
-from kematangan.errors import Problem, RulesetError, suggest
+from kematangan.criteria.source import Finding, read_yaml
+from kematangan.criteria.structure import validate_structure
+from kematangan.errors import RulesetError, suggest
+from kematangan.problems import Problem
 
 __all__ = [
     "RulesetInfo",
@@ -75,25 +74,31 @@ def bundled_ruleset_path(name: str) -> Traversable:
     ------
     RulesetError
         When no bundled ruleset has that id; the message suggests the closest one.
+
+    Examples
+    --------
+    >>> bundled_ruleset_path("ppmk-ksm").name
+    'ppmk-ksm.yaml'
     """
     entry = _bundle_dir() / f"{name}.yaml"
     if not entry.is_file():
-        names = [e.name.removesuffix(".yaml") for e in _bundle_dir().iterdir()
-                 if e.name.endswith(".yaml")]
+        names = sorted(e.name.removesuffix(".yaml") for e in _bundle_dir().iterdir()
+                       if e.name.endswith(".yaml"))
         close = suggest(name, names)
-        hint = f"did you mean {close!r}? " if close else ""
-        raise RulesetError(f"no bundled ruleset {name!r} and no such file; {hint}"
-                           f"bundled: {', '.join(sorted(names))}")
+        raise RulesetError([Problem(
+            "ruleset_not_bundled_close", {"name": name, "suggestion": close,
+                                          "bundled": names}) if close else Problem(
+            "ruleset_not_bundled", {"name": name, "bundled": names})])
     return entry
 
 
-_CACHE: dict[tuple[str, str], Ruleset] = {}
-
-
-def load_ruleset(source: str | os.PathLike[str] | Ruleset) -> Ruleset:
+def load_ruleset(source: str | os.PathLike[str] | Ruleset, *,
+                 limits: RulesetLimits | None = None) -> Ruleset:
     """Load a ruleset from a YAML path or a bundled ruleset id, validating it all.
 
-    Bundled rulesets are cached per process, so loading one twice is cheap.
+    Bundled rulesets are cached (the few most recently loaded), so loading one twice
+    is cheap. ``limits`` bounds what reading the file may cost (see
+    :class:`~kematangan.criteria.limits.RulesetLimits`).
 
     Raises
     ------
@@ -110,22 +115,45 @@ def load_ruleset(source: str | os.PathLike[str] | Ruleset) -> Ruleset:
     """
     if isinstance(source, Ruleset):
         return source
+    limits = limits or RulesetLimits()
     path = FsPath(source)
     if path.suffix in (".yaml", ".yml") or path.exists():
-        if not path.is_file():
-            raise RulesetError(f"ruleset file {str(path)!r} does not exist")
-        return parse_ruleset(path.read_text(encoding="utf-8"), file=str(path))
+        return parse_ruleset(_read(path, limits), file=str(path), limits=limits)
     name = str(source)
-    entry = bundled_ruleset_path(name)
-    text = entry.read_text(encoding="utf-8")
-    key = (name, text)
-    if key not in _CACHE:
-        _CACHE[key] = parse_ruleset(text, file=f"{name}.yaml")
-    return _CACHE[key]
+    return _bundled(name, bundled_ruleset_path(name).read_bytes(), limits)
 
 
-def parse_ruleset(text: str, file: str | None = None) -> Ruleset:
+@functools.lru_cache(maxsize=16)
+def _bundled(name: str, data: bytes, limits: RulesetLimits) -> Ruleset:
+    # Keyed by the file's bytes, so an edited bundled file (an editable install)
+    # is read again; bounded, so the cache cannot grow with use.
+    return parse_ruleset(data, file=f"{name}.yaml", limits=limits)
+
+
+def _read(path: FsPath, limits: RulesetLimits) -> bytes:
+    """The file's bytes, refusing a file over the size limit before reading it."""
+    where = str(path)
+    try:
+        if not path.is_file():
+            raise RulesetError([Problem("ruleset_file_missing", {"path": where})])
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise RulesetError([Problem("file_too_large", {
+                "size": size, "limit": limits.max_bytes},
+                file=where)])
+        with path.open("rb") as fh:
+            return fh.read(limits.max_bytes + 1)
+    except OSError as err:
+        raise RulesetError([Problem("ruleset_file_unreadable", {
+            "path": where, "reason": err.strerror or str(err)})]) from err
+
+
+def parse_ruleset(text: str | bytes, file: str | None = None, *,
+                  limits: RulesetLimits | None = None) -> Ruleset:
     """Validate ruleset YAML ``text``; raise one :class:`RulesetError` for all faults.
+
+    ``text`` may be the file's bytes (decoded as UTF-8, with a clear problem for a
+    byte that is not) or text.
 
     Examples
     --------
@@ -133,107 +161,48 @@ def parse_ruleset(text: str, file: str | None = None) -> Ruleset:
     Traceback (most recent call last):
     ...
     kematangan.errors.RulesetError: ruleset has 5 problems:
-      <ruleset>:1:1: description: required
-      <ruleset>:1:1: sources: required
-      <ruleset>:1:1: fields: required
-      <ruleset>:1:1: criteria: required
-      <ruleset>:4:1: unknown_key: unknown key 'unknown_key'
+      <ruleset>:1:1: description: required key 'description' is missing (fix: add 'description')
+      <ruleset>:1:1: sources: required key 'sources' is missing (fix: add 'sources')
+      <ruleset>:1:1: fields: required key 'fields' is missing (fix: add 'fields')
+      <ruleset>:1:1: criteria: required key 'criteria' is missing (fix: add 'criteria')
+      <ruleset>:4:1: unknown_key: unknown key 'unknown_key' (fix: keys allowed here: format, id, version, title, description, sources, group_id, fields, derived, criteria, stages, classes, exit, tests)
     """
-    ruleset, problems = validate_ruleset(text, file)
+    ruleset, problems = validate_ruleset(text, file, limits=limits)
     if problems or ruleset is None:
         raise RulesetError(problems)
     return ruleset
 
 
-def validate_ruleset(text: str, file: str | None = None
+def validate_ruleset(text: str | bytes, file: str | None = None, *,
+                     limits: RulesetLimits | None = None
                      ) -> tuple[Ruleset | None, list[Problem]]:
-    """Check ruleset YAML ``text`` and return it (when valid) with every problem."""
-    try:
-        located, problems = read_yaml(text, file)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        col = mark.column + 1 if mark is not None else None
-        what = getattr(err, "problem", None) or str(err)
-        return None, [Problem("", f"not valid YAML: {what}", line, col, file)]
+    """Check ruleset YAML ``text`` and return it (when valid) with every problem.
+
+    Structural faults (unknown keys, wrong types) and cross-reference faults
+    (unknown names, cycles, class gaps) come in one list, ordered by line.
+
+    Examples
+    --------
+    >>> ruleset, problems = validate_ruleset("id: x\\n", "r.yaml")
+    >>> ruleset is None, problems[0].code, problems[0].path
+    (True, 'key_required', 'version')
+    """
+    limits = limits or RulesetLimits()
+    located, problems = read_yaml(text, file, limits)
+    if located is None:
+        return None, problems
     if not isinstance(located.data, dict):
-        return None, [*problems, Problem("", "a ruleset file must be a mapping of "
-                                         "keys (id, version, fields, criteria, ...)",
-                                         1, 1, file)]
-    try:
-        ruleset = Ruleset.model_validate(located.data)
-    except ValidationError as err:
-        problems.extend(_from_pydantic(err, located, file))
-        return None, problems
-    for path, message, pos in lint.check(ruleset):
-        line_col = located.line_of(path)
-        line, col = line_col if line_col else (None, None)
-        if pos is not None and line is not None:
-            # Position inside an expression: on the key's line for one-line ones.
-            key_line = located.positions.get(path)
-            value_line = line if key_line is None else key_line[0]
-            message += f" (expression line {pos[0]}, column {pos[1]})"
-            line, col = value_line + (pos[0] - 1 if pos[0] > 1 else 0), None
-        problems.append(Problem(_dotted(path), message, line, col, file))
+        return None, [*problems, located.problem(Finding((), "ruleset_not_mapping"),
+                                                 file)]
+    suggester = Suggester()
+    parts, findings = validate_structure(located.data, suggester)
+    findings += lint.check_parts(parts, suggester=suggester,
+                                 max_expression_depth=limits.max_expression_depth)
+    problems += [located.problem(f, file) for f in findings]
     if problems:
-        return None, problems
-    return ruleset, []
+        return None, sorted(problems, key=_by_line)
+    return parts.ruleset, []
 
 
-def _dotted(path: tuple[Any, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else
-                                                          str(part))
-    return out
-
-
-def _from_pydantic(err: ValidationError, located: Located, file: str | None
-                   ) -> list[Problem]:
-    problems = []
-    for e in err.errors(include_url=False):
-        # Drop pydantic's internal segments (validator and union-member names).
-        path = tuple(p for p in e["loc"] if isinstance(p, int) or (
-            isinstance(p, str) and "[" not in p and "-" not in p))
-        msg = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "extra_forbidden":
-            key = str(path[-1])
-            allowed = _allowed_keys(path[:-1], located.data)
-            close = suggest(key, allowed)
-            msg = f"unknown key {key!r}" + (f" (did you mean {close!r}?)" if close
-                                            else "")
-        elif e["type"] == "missing":
-            msg = "required"
-        line_col = located.line_of(path)
-        line, col = line_col if line_col else (None, None)
-        problems.append(Problem(_dotted(path), msg, line, col, file))
-    # Report each location once (union validation may repeat one fault).
-    unique: dict[str, Problem] = {}
-    for p in problems:
-        unique.setdefault(f"{p.location}|{p.message}", p)
-    return list(unique.values())
-
-
-def _allowed_keys(path: tuple[Any, ...], data: Any) -> list[str]:
-    model: type[BaseModel] = Ruleset
-    for part in path:
-        if isinstance(part, int):
-            continue
-        info = model.model_fields.get(str(part))
-        if info is None:
-            return []
-        inner = _model_in(info.annotation)
-        if inner is None:
-            return []
-        model = inner
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+def _by_line(p: Problem) -> tuple[int, int]:
+    return (p.line or 0, p.text_column or 0)

@@ -22,6 +22,9 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from kematangan.catalogue import render
 
 __all__ = [
     "CONDITION_KINDS",
@@ -46,11 +49,25 @@ __all__ = [
     "Stage",
     "Text",
     "Threshold",
+    "fault",
 ]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # NaN and infinity are refused wherever a number is expected: a NaN threshold
+    # would make its criterion unknown for every group.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
+
+
+def fault(code: str, **params: Any) -> PydanticCustomError:
+    """A validation error carrying a catalogue ``code`` and its ``params``.
+
+    The loader turns it into a :class:`~kematangan.problems.Problem` of that code;
+    pydantic users see the English text. Texts are cut to a readable length.
+    """
+    params = {k: v[:60] if isinstance(v, str) else v for k, v in params.items()}
+    return PydanticCustomError(code, render(code, params, "en")[0], params)
 
 
 Identifier = Annotated[
@@ -109,6 +126,8 @@ class Interval(_Strict):
     '(10, 20]'
     """
 
+    model_config = ConfigDict(allow_inf_nan=True)
+
     low: float
     high: float
     low_inclusive: bool
@@ -119,18 +138,21 @@ class Interval(_Strict):
         """Parse interval notation; raise ``ValueError`` with the expected form."""
         m = _INTERVAL.match(text)
         if not m:
-            raise ValueError(
-                f"{text!r} is not an interval; write it as '[low, high]' with '[' or "
-                "']' to include a bound and '(' or ')' to exclude it, e.g. '[0, 245]'"
-            )
+            raise fault("interval_syntax", value=text)
         lo, hi = float(m.group(2)), float(m.group(3))
-        if lo > hi or (lo == hi and not (m.group(1) == "[" and m.group(4) == "]")):
-            raise ValueError(f"interval {text!r} is empty: its low bound is not below "
-                             "its high bound")
-        if (math.isinf(lo) and m.group(1) == "[") or (math.isinf(hi) and m.group(4) == "]"):
-            raise ValueError(f"interval {text!r}: an infinite bound must use '(' or ')'")
-        return cls(low=lo, high=hi, low_inclusive=m.group(1) == "[",
-                   high_inclusive=m.group(4) == "]")
+        if (math.isinf(lo) and "inf" not in m.group(2)) or (
+                math.isinf(hi) and "inf" not in m.group(3)):
+            raise fault("interval_not_number", value=text)
+        low_inclusive, high_inclusive = m.group(1) == "[", m.group(4) == "]"
+        _check_bounds(text, lo, hi, low_inclusive, high_inclusive)
+        return cls.model_construct(low=lo, high=hi, low_inclusive=low_inclusive,
+                                   high_inclusive=high_inclusive)
+
+    @model_validator(mode="after")
+    def _sound_bounds(self) -> Interval:
+        _check_bounds(str(self), self.low, self.high, self.low_inclusive,
+                      self.high_inclusive)
+        return self
 
     def contains(self, x: float) -> bool:
         """Whether ``x`` lies inside the interval."""
@@ -140,12 +162,22 @@ class Interval(_Strict):
 
     def __str__(self) -> str:
         def fmt(v: float) -> str:
-            if math.isinf(v):
-                return "inf" if v > 0 else "-inf"
+            if math.isinf(v) or math.isnan(v):
+                return str(v)
             return str(int(v)) if v == int(v) else repr(v)
 
         return (("[" if self.low_inclusive else "(") + fmt(self.low) + ", "
                 + fmt(self.high) + ("]" if self.high_inclusive else ")"))
+
+
+def _check_bounds(text: str, low: float, high: float, low_inclusive: bool,
+                  high_inclusive: bool) -> None:
+    if math.isnan(low) or math.isnan(high):
+        raise fault("interval_not_number", value=text)
+    if low > high or (low == high and not (low_inclusive and high_inclusive)):
+        raise fault("interval_empty", value=text)
+    if (math.isinf(low) and low_inclusive) or (math.isinf(high) and high_inclusive):
+        raise fault("interval_infinite_closed", value=text)
 
 
 def _interval_from_str(value: Any) -> Any:
@@ -211,17 +243,20 @@ class FieldSpec(_Strict):
     def _check_type_settings(self) -> FieldSpec:
         if self.type == "category":
             if not self.categories:
-                raise ValueError("a category field needs a non-empty 'categories' list")
-            if len(set(self.categories)) != len(self.categories):
-                raise ValueError("'categories' has duplicate values")
+                raise fault("category_needs_list")
+            seen: set[str] = set()
+            for value in self.categories:
+                if value in seen:
+                    raise fault("categories_duplicate", value=value)
+                seen.add(value)
         elif self.categories is not None:
-            raise ValueError(f"'categories' is only for category fields, not {self.type}")
+            raise fault("categories_not_for_type", type=self.type)
         if self.type in ("boolean", "category", "date") and (
             self.min is not None or self.max is not None
         ):
-            raise ValueError(f"'min'/'max' do not apply to a {self.type} field")
+            raise fault("bounds_not_for_type", type=self.type)
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min {self.min} is above max {self.max}")
+            raise fault("min_above_max", min=self.min, max=self.max)
         return self
 
 
@@ -369,19 +404,14 @@ class Criterion(_Strict):
     @model_validator(mode="after")
     def _exactly_one_condition(self) -> Criterion:
         given = [k for k in CONDITION_KINDS if getattr(self, k) is not None]
-        if len(given) != 1:
-            kinds = ", ".join(CONDITION_KINDS)
-            found = ", ".join(given) if given else "none"
-            raise ValueError(
-                f"a criterion needs exactly one condition ({kinds}); found {found}"
-            )
+        if not given:
+            raise fault("condition_missing", kinds=list(CONDITION_KINDS))
+        if len(given) > 1:
+            raise fault("conditions_several", found=given)
         if self.points is not None and given[0] in ("bands", "score"):
-            raise ValueError(
-                f"'points' does not apply to a {given[0]} criterion: its points come "
-                f"from the {given[0]}"
-            )
+            raise fault("points_not_for_kind", kind=given[0])
         if self.gate and self.stage is None:
-            raise ValueError("a gate needs a 'stage' to be required for")
+            raise fault("gate_needs_stage")
         return self
 
     @property

@@ -59,7 +59,8 @@ import numpy as np
 import numpy.typing as npt
 
 from kematangan.criteria.ruleset import Ruleset
-from kematangan.errors import InputError, KematanganError, Problem, RulesetError
+from kematangan.errors import InputError, KematanganError, RulesetError
+from kematangan.problems import Problem
 from kematangan.scoring.batch import BatchResult
 from kematangan.scoring.plan import Plan
 from kematangan.scoring.scorer import Scorer
@@ -932,18 +933,18 @@ class MaturityModel:
         plan = scorer.plan
         want = data.get("ruleset", {})
         if want.get("hash") != plan.content_hash:
-            raise ModelRulesetMismatchError([Problem("", (
+            raise ModelRulesetMismatchError([Problem("ruleset_message", {"message": (
                 f"the model was fitted with ruleset {want.get('id')!r} "
                 f"{want.get('version')} (hash {str(want.get('hash'))[:12]}), but the "
                 f"ruleset given is {plan.ruleset_id!r} {plan.version} (hash "
                 f"{plan.content_hash[:12]}); its features would not line up. Load "
-                f"the ruleset the model was fitted with, or refit the model"),
+                f"the ruleset the model was fitted with, or refit the model")},
                 file=source)])
         names = feature_names(plan)
         if list(data.get("features", [])) != names:
-            raise ModelRulesetMismatchError([Problem("", (
+            raise ModelRulesetMismatchError([Problem("ruleset_message", {"message": (
                 "the model's feature names differ from those of the ruleset; refit "
-                "the model"), file=source)])
+                "the model")}, file=source)])
         try:
             params = ModelParams.from_dict(data)
             model = cls(ruleset, **data["params"])

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kematangan.criteria import expr as ex
-from kematangan.criteria.lint import criterion_max_points, name_types
+from kematangan.criteria.meaning import criterion_max_points, name_types
 from kematangan.criteria.ruleset import CompareOp, Criterion, Ruleset
 from kematangan.criteria.ruleset import FieldSpec as _FieldSpec
 
