@@ -144,8 +144,7 @@ def check_supported(ruleset: Ruleset) -> None:
 
 # --- GoRules zen-engine: a JDM decision graph generated from the ruleset ---------
 
-def zen_number(x: float) -> str:
-    return np.format_float_positional(x, trim="-")
+zen_number = partial(np.format_float_positional, trim="-")  # never 1e-05 notation
 
 
 class ZenText:
@@ -471,13 +470,17 @@ def agree(what: str, ruleset: Ruleset, record: Callable[[int], object],
 
 # --- the run ----------------------------------------------------------------------
 
-def best_rate(n: int, fn: Callable[[], object], repeats: int = 3) -> float:
-    best = math.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return n / best
+def best_rates(runs: Mapping[str, tuple[int, Callable[[], object]]],
+               rounds: int = 3) -> dict[str, float]:
+    """Records/s of each run, best of ``rounds``; each round times every run once,
+    so that load from other work on the machine falls on all of them alike."""
+    best = dict.fromkeys(runs, math.inf)
+    for _ in range(rounds):
+        for name, (_, fn) in runs.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return {name: runs[name][0] / t for name, t in best.items()}
 
 
 Path = tuple[Callable[[Records], Any], Callable[[Any], list[Verdict]]]
@@ -555,12 +558,12 @@ def bench(ruleset: Ruleset, n: int, n_columnar: int) -> None:
           + (f" (stage {spread})" if ruleset.stages else "")
           + f" and {n:,} with {MISSING_SHARE:.0%} of values missing; bare numpy "
           f"agrees on stage and score for {n_columnar:,} complete records")
-    rates = {name: best_rate(n, partial(score, complete))
-             for name, (score, _) in ways.items()}
-    rates["kematangan score_batch, numpy columns"] = best_rate(
-        n_columnar, lambda: scorer.score_batch(big))
-    rates["bare numpy, numpy columns"] = best_rate(n_columnar, lambda: bare(big))
-    report(rates)
+    runs: dict[str, tuple[int, Callable[[], object]]] = {
+        name: (n, partial(score, complete)) for name, (score, _) in ways.items()}
+    runs["kematangan score_batch, numpy columns"] = (n_columnar, partial(
+        scorer.score_batch, big))
+    runs["bare numpy, numpy columns"] = (n_columnar, partial(bare, big))
+    report(best_rates(runs))
 
 
 def report(rates: Mapping[str, float]) -> None:
