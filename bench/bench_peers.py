@@ -69,7 +69,6 @@ Verdict = tuple[str | None, float, str | None]
 """What every engine must agree on: stage, score, class."""
 
 
-
 def _divide(a: F64 | float, b: F64 | float) -> F64:
     with np.errstate(divide="ignore", invalid="ignore"):
         quotient: F64 = np.where(np.equal(b, 0.0), np.nan, np.divide(a, b))
