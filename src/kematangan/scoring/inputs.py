@@ -146,16 +146,16 @@ def encode_record(plan: Plan, record: Mapping[str, Any], row: int | None
     values: list[float] = []
     problems: list[Problem] = []
     get = record.get
-    for slot, numeric, lo, hi in _fast_bounds(plan):
+    for slot, kind, lo, hi in _fast_bounds(plan):
         raw = get(slot.id)
         # Inline fast paths for the common cells; anything else takes encode_value.
         if raw is None:
             values.append(NAN)
             continue
         tp = type(raw)
-        if numeric and (tp is int or (tp is float and raw - raw == 0.0)) and (
-            lo <= raw <= hi
-        ):  # raw - raw is 0.0 only for a finite float: NaN and inf go the slow way
+        if kind and (tp is int or (kind == 2 and tp is float and raw - raw == 0.0)
+                     ) and lo <= raw <= hi:
+            # raw - raw is 0.0 only for a finite float: NaN and inf go the slow way
             values.append(float(raw))
             continue
         if tp is bool and slot.type == "boolean":
@@ -169,14 +169,15 @@ def encode_record(plan: Plan, record: Mapping[str, Any], row: int | None
     return values, problems
 
 
-def _fast_bounds(plan: Plan) -> list[tuple[FieldSlot, bool, float, float]]:
-    """Per field: whether a plain float is accepted as is (a number field; an
-    integer field only takes plain ints, checked by encode_value), and its bounds."""
-    found: list[tuple[FieldSlot, bool, float, float]] | None = plan.memo.get(
+def _fast_bounds(plan: Plan) -> list[tuple[FieldSlot, int, float, float]]:
+    """Per field: which plain numbers are taken as they are (2: an int or a finite
+    float, for a number field; 1: an int, for an integer field, whose floats
+    encode_value checks for a fraction; 0: none), and its bounds."""
+    found: list[tuple[FieldSlot, int, float, float]] | None = plan.memo.get(
         "fast_bounds")
     if found is None:
         found = plan.memo["fast_bounds"] = [
-            (f, f.type == "number",
+            (f, {"number": 2, "integer": 1}.get(f.type, 0),
              f.min if f.min is not None else -math.inf,
              f.max if f.max is not None else math.inf)
             for f in plan.fields]
