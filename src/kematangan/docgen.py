@@ -7,7 +7,7 @@ when a committed page differs from what this module generates.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -45,6 +45,11 @@ def _condition(rs: Ruleset, c: Criterion) -> str:
     if c.any_of is not None:
         return "any of " + ", ".join(c.any_of)
     return f"`{_cell(c.expr or '')}`"
+
+
+def _confirmed(unconfirmed: Sequence[str]) -> str:
+    return "yes" if not unconfirmed else "**unconfirmed " + ", ".join(
+        unconfirmed) + "**"
 
 
 def ruleset_page(rs: Ruleset, example: Path | None = None) -> str:
@@ -85,7 +90,7 @@ def ruleset_page(rs: Ruleset, example: Path | None = None) -> str:
         out.append(f"| `{f.id}` | {f.type} | {_cell(f.label.get('id'))} / "
                    f"{_cell(f.label.get('en'))} | {f.unit or ''} | {bounds} | "
                    f"{'yes' if f.actionable else 'no'} | {f.better} | "
-                   f"{'yes' if f.confirmed else '**unconfirmed**'} |")
+                   f"{_confirmed(f.unconfirmed)} |")
     if rs.derived:
         out += ["", "## Derived values", "", "| id | expression | label |",
                 "|---|---|---|"]

@@ -105,7 +105,7 @@ def result_columns(scorer: Scorer, batch: BatchResult, *, lang: str = "id",
         "class_upper": base["class_upper"],
         "score": base["score"],
         "score_upper": base["score_upper"],
-        "max_score": np.full(len(batch), scorer.plan.max_score),
+        "max_score": batch.max_score,
         "exit_ready": base["exit_ready"],
         "issues": base["issues"],
     }

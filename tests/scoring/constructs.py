@@ -45,6 +45,9 @@ criteria:
      expr: "abs(a) > 3 and min(a, n) < 5 or coalesce(ratio, 0) >= 1"}
   - {id: e_flag, label: E, stage: three, expr: "flag"}
   - {id: e_notin, label: E, stage: three, expr: "n not in [1, 2, 3]", missing: met}
+  - {id: e_age, label: E, expr: 'years_between(d, date("2024-06-30")) >= 2'}
+  - {id: e_months, label: E, expr: 'months_between(date("2023-01-31"), d) <= 12'}
+  - {id: e_days, label: E, expr: 'days_between(d, date("2024-01-01")) > 30'}
   - id: bands_r
     label: Bd
     stage: three

@@ -40,6 +40,7 @@ def assert_same(got: RowResult, want: RowResult) -> None:
                                 want.class_upper, want.exit_ready)
     assert same_float(got.score, want.score)
     assert same_float(got.score_upper, want.score_upper)
+    assert same_float(got.max_score, want.max_score)
     assert all(map(same_float, got.values, want.values))
 
 
@@ -50,7 +51,8 @@ def row_of(batch: Any, i: int) -> RowResult:
         score=float(r.score[i]), score_upper=float(r.score_upper[i]),
         stage=int(r.stage[i]), stage_upper=int(r.stage_upper[i]),
         class_=int(r.class_[i]), class_upper=int(r.class_upper[i]),
-        exit_ready=int(r.exit_ready[i]), values=[float(c[i]) for c in r.columns])
+        exit_ready=int(r.exit_ready[i]), values=[float(c[i]) for c in r.columns],
+        max_score=float(r.max_score[i]))
 
 
 @pytest.mark.parametrize("name", [*NAMES, "sink"])

@@ -62,6 +62,9 @@ def format_value(value: Any, lang: str = "en") -> str:
     ('1250,5', '1250.5', '3')
     >>> format_value(["a", "b"]), format_value(True, "id"), format_value(None)
     ('a, b', 'ya', '')
+    >>> format_value({"id": "Penabung", "en": "Savers"}, "en")
+    'Savers'
+
     """
     if value is None:
         return ""
@@ -80,6 +83,9 @@ def format_value(value: Any, lang: str = "en") -> str:
         return text.replace(".", ",") if lang == "id" else text
     if isinstance(value, str):
         return value
+    if isinstance(value, Mapping) and value.keys() <= {"id", "en"}:
+        return format_value(value.get(lang) or value.get("id") or value.get("en"),
+                            lang)
     if isinstance(value, Sequence):
         return ", ".join(format_value(v, lang) for v in value)
     return str(value)

@@ -2,7 +2,9 @@
 
 Parameters: ``value`` (the raw value, JSON-ready), ``type`` (its Python type name),
 ``min``/``max`` (the field's bounds), ``allowed`` (a category field's values),
-``suggestion`` (the closest category).
+``suggestion`` (the closest category); for a failed consistency check, ``check``
+(its id), ``fields`` (those made unusable), ``message`` and ``fix`` (the ruleset's
+own texts, in both languages).
 """
 
 from kematangan.catalogue import Message
@@ -50,6 +52,24 @@ MESSAGES: dict[str, Message] = {
             "mungkin maksudnya {suggestion!r}? gunakan salah satu: {allowed}"),
         en=("{shown} is not one of the categories",
             "did you mean {suggestion!r}? use one of: {allowed}"),
+    ),
+    "check_failed": Message(
+        id=("{message}", "{fix}"),
+        en=("{message}", "{fix}"),
+    ),
+    "above_unconfirmed_maximum": Message(
+        id=("nilai {value} di atas batas tertinggi {max}, yang belum dikonfirmasi "
+            "sumber; nilai tetap dipakai", "periksa nilainya; bila benar, biarkan"),
+        en=("value {value} is above the maximum {max}, which the source has not "
+            "confirmed; the value is used", "check the value; if it is right, leave "
+            "it"),
+    ),
+    "below_unconfirmed_minimum": Message(
+        id=("nilai {value} di bawah batas terendah {min}, yang belum dikonfirmasi "
+            "sumber; nilai tetap dipakai", "periksa nilainya; bila benar, biarkan"),
+        en=("value {value} is below the minimum {min}, which the source has not "
+            "confirmed; the value is used", "check the value; if it is right, leave "
+            "it"),
     ),
     "expected_date": Message(
         id=("seharusnya tanggal, tertulis {shown}",

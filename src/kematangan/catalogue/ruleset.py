@@ -257,6 +257,21 @@ MESSAGES: dict[str, Message] = {
     "min_above_max": _m(
         "min {min} di atas max {max}", "tukar atau perbaiki batasnya",
         "min {min} is above max {max}", "swap or correct the bounds"),
+    "unconfirmed_needs_bound": _m(
+        "'unconfirmed' menyebut {bound!r}, tetapi field ini tidak punya {bound}",
+        "tambahkan {bound}: ... atau hapus {bound!r} dari unconfirmed",
+        "'unconfirmed' names {bound!r}, but the field has no {bound}",
+        "add {bound}: ... or remove {bound!r} from unconfirmed"),
+    "display_percent_needs_number": _m(
+        "display: percent hanya untuk angka, bukan field {type}",
+        "hapus display: percent",
+        "display: percent is only for numbers, not a {type} field",
+        "remove display: percent"),
+    "assessment_date_needs_date": _m(
+        "role: assessment_date hanya untuk field tanggal, bukan {type}",
+        "ubah type menjadi date atau hapus role",
+        "role: assessment_date is only for a date field, not a {type} field",
+        "make the type date or remove the role"),
     "condition_missing": _m(
         "kriteria tidak punya syarat", "tambahkan tepat satu dari: {kinds}",
         "the criterion has no condition", "add exactly one of: {kinds}"),
@@ -276,6 +291,23 @@ MESSAGES: dict[str, Message] = {
         "a gate needs a 'stage' to be required for",
         "add stage: ... or remove gate: true"),
     # ---- references and meaning ---------------------------------------------
+    "combines_conditional": _m(
+        "kriteria {id!r} hanya berlaku bila applies_when terpenuhi, sehingga tidak "
+        "dapat digabung dengan all_of, any_of atau at_least",
+        "gabungkan syarat-syaratnya dalam satu expr, atau hapus applies_when",
+        "criterion {id!r} applies only when its applies_when holds, so it cannot "
+        "be combined with all_of, any_of or at_least",
+        "combine the conditions in one expr, or remove applies_when"),
+    "check_reads_derived": _m(
+        "pemeriksaan konsistensi membaca nilai turunan {name!r}; pemeriksaan hanya "
+        "membaca field", "tulis pemeriksaan dengan field yang membentuk {name!r}",
+        "a consistency check reads the derived value {name!r}; checks read fields "
+        "only", "write the check over the fields {name!r} is made from"),
+    "assessment_date_twice": _m(
+        "field {id!r} juga ditandai role: assessment_date, padahal {first!r} sudah",
+        "tandai satu field saja sebagai tanggal penilaian",
+        "field {id!r} is also marked role: assessment_date, but {first!r} already is",
+        "mark one field only as the assessment date"),
     "duplicate_id": _m(
         "id {id!r} dipakai dua kali", "beri setiap butir id sendiri",
         "duplicate id {id!r}", "give each item its own id"),

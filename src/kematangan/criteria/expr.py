@@ -15,7 +15,9 @@ Expressions are parsed into this module's own small AST; nothing is ever passed 
            | name "(" expr ("," expr)* ")" | "(" expr ")"
 
 Functions: ``min``, ``max``, ``abs``, ``missing(x)``, ``known(x)``,
-``coalesce(x, default)`` and ``date("2024-01-31")``.
+``coalesce(x, default)``, ``date("2024-01-31")``, and over two dates
+``days_between(start, end)``, ``months_between(start, end)`` and
+``years_between(start, end)`` (whole days, completed calendar months and years).
 
 Missing values follow three-valued logic: arithmetic on a missing value is missing,
 division by zero is missing, a comparison with a missing value is unknown,
@@ -57,10 +59,13 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "abs": (1, 1),
     "coalesce": (2, 2),
     "date": (1, 1),
+    "days_between": (2, 2),
     "known": (1, 1),
     "max": (2, None),
     "min": (2, None),
     "missing": (1, 1),
+    "months_between": (2, 2),
+    "years_between": (2, 2),
 }
 """Function name → (fewest, most) arguments; ``None`` means any number."""
 

@@ -128,7 +128,7 @@ class _Scope:
 
 
 def _duplicate_ids(s: _Scope) -> Iterator[Finding]:
-    for section in ("fields", "criteria", "stages", "classes"):
+    for section in ("fields", "checks", "criteria", "stages", "classes"):
         seen: set[str] = set()
         for path, item in s.items(section):
             if item.id in seen:
@@ -250,6 +250,7 @@ def _references(c: Criterion) -> list[str]:
 
 
 def _combinations(s: _Scope) -> Iterator[Finding]:
+    conditional = {c.id for c in s.rs.criteria if c.applies_when is not None}
     for path, c in s.items("criteria"):
         refs = _references(c)
         if c.at_least is not None and c.at_least.k > len(refs):
@@ -262,6 +263,8 @@ def _combinations(s: _Scope) -> Iterator[Finding]:
                 yield Finding(where, "refers_to_itself", {"id": c.id})
             elif s.lacks("criterion", ref):
                 yield s.unknown(where, "criterion", ref)
+            elif ref in conditional:
+                yield Finding(where, "combines_conditional", {"id": ref})
 
 
 def _criteria_cycles(s: _Scope) -> Iterator[Finding]:
@@ -278,6 +281,28 @@ def _criterion_expressions(s: _Scope) -> Iterator[Finding]:
     for path, c in s.items("criteria"):
         if c.expr is not None:
             yield from s.expression((*path, "expr"), c.expr, "boolean")
+        if c.applies_when is not None:
+            yield from s.expression((*path, "applies_when"), c.applies_when,
+                                    "boolean")
+
+
+def _checks(s: _Scope) -> Iterator[Finding]:
+    fields = set(s.parts.ids("fields"))
+    derived = set(s.parts.ids("derived"))
+    for path, k in s.items("checks"):
+        yield from s.expression((*path, "require"), k.require, "boolean")
+        for name in sorted(s.names(k.require) & derived):
+            yield Finding((*path, "require"), "check_reads_derived", {"name": name})
+        for j, name in enumerate(k.fields or ()):
+            if name not in fields and s.lacks("field", name):
+                yield s.unknown((*path, "fields", j), "field", name)
+
+
+def _assessment_date(s: _Scope) -> Iterator[Finding]:
+    dated = [(path, f) for path, f in s.items("fields") if f.role == "assessment_date"]
+    for path, f in dated[1:]:
+        yield Finding((*path, "role"), "assessment_date_twice",
+                      {"id": f.id, "first": dated[0][1].id})
 
 
 def _stages_reachable(s: _Scope) -> Iterator[Finding]:
@@ -359,8 +384,8 @@ def _expectation(s: _Scope, path: Path, e: Any) -> Iterator[Finding]:
 _CHECKS: tuple[Callable[[_Scope], Iterator[Finding]], ...] = (
     _duplicate_ids, _derived_ids, _group_id, _derived_expressions, _derived_cycles,
     _criterion_stages, _criterion_fields, _bands, _combinations, _criteria_cycles,
-    _criterion_expressions, _stages_reachable, _class_intervals, _class_requires,
-    _exit, _tests,
+    _criterion_expressions, _checks, _assessment_date, _stages_reachable,
+    _class_intervals, _class_requires, _exit, _tests,
 )
 
 _Fault = tuple[int, str, dict[str, Any]]

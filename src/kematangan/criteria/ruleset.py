@@ -34,6 +34,7 @@ __all__ = [
     "BooleanCondition",
     "Case",
     "CaseExpectation",
+    "Check",
     "Criterion",
     "Derived",
     "ExitRule",
@@ -233,10 +234,23 @@ class FieldSpec(_Strict):
     better: Literal["higher", "lower", "none"] = Field(
         default="none", description="The direction in which the value is better."
     )
-    confirmed: bool = Field(
-        default=True,
-        description="False when a bound or meaning is a working assumption, not taken "
-        "from the official source.",
+    unconfirmed: list[Literal["min", "max"]] = Field(
+        default_factory=list,
+        description="Bounds that are working assumptions (placeholders) rather than "
+        "taken from the official source. They are shown as unconfirmed wherever "
+        "the bound is shown, and a value beyond an unconfirmed bound is used, with a "
+        "note, instead of being refused.",
+    )
+    display: Literal["number", "percent"] = Field(
+        default="number",
+        description="How values are shown: 'percent' for a share written from 0 to "
+        "1 (0.75 is shown as 75%).",
+    )
+    role: Literal["assessment_date"] | None = Field(
+        default=None,
+        description="assessment_date: the date of the assessment, the reference for "
+        "date arithmetic (never the clock). When a record has no value, the "
+        "scorer's assessed_on option gives it.",
     )
 
     @model_validator(mode="after")
@@ -257,6 +271,13 @@ class FieldSpec(_Strict):
             raise fault("bounds_not_for_type", type=self.type)
         if self.min is not None and self.max is not None and self.min > self.max:
             raise fault("min_above_max", min=self.min, max=self.max)
+        for bound in self.unconfirmed:
+            if getattr(self, bound) is None:
+                raise fault("unconfirmed_needs_bound", bound=bound)
+        if self.display == "percent" and self.type != "number":
+            raise fault("display_percent_needs_number", type=self.type)
+        if self.role == "assessment_date" and self.type != "date":
+            raise fault("assessment_date_needs_date", type=self.type)
         return self
 
 
@@ -280,6 +301,31 @@ class Derived(_Strict):
     )
     unit: str | None = None
     description: Text | None = None
+    display: Literal["number", "percent"] = Field(
+        default="number",
+        description="How values are shown: 'percent' for a share from 0 to 1.",
+    )
+
+
+class Check(_Strict):
+    """A consistency check across fields: what data that makes sense satisfies.
+
+    A record that fails it has a data problem (the check's message and fix), and
+    the fields it names become unusable (unknown) for that record: scoring never
+    goes on with values that contradict each other.
+    """
+
+    id: Identifier
+    require: str = Field(
+        description="A boolean expression over fields that consistent data "
+        "satisfies, e.g. 'members_saving <= members'. Unknown (missing data) is "
+        "not a failure.")
+    fields: list[Identifier] | None = Field(
+        default=None, min_length=1,
+        description="Fields made unusable for a record that fails the check; by "
+        "default every field the expression reads.")
+    message: Text = Field(description="What is inconsistent, for the user.")
+    fix: Text = Field(description="How to correct the data.")
 
 
 CompareOp = Literal[">=", ">", "<=", "<", "==", "!="]
@@ -386,6 +432,12 @@ class Criterion(_Strict):
         description="Outcome when the data needed is missing: unknown (default), "
         "not_met or met.",
     )
+    applies_when: str | None = Field(
+        default=None,
+        description="A boolean expression; when it is false the criterion does not "
+        "apply to the group: it is neither met nor a reason, a gate that does not "
+        "apply does not block, and its points leave the group's maximum.",
+    )
     advice: Text | None = Field(
         default=None, description="What the group can do to meet this criterion."
     )
@@ -477,7 +529,8 @@ class CaseExpectation(_Strict):
     class_: str | None = Field(default=None, alias="class")
     score: float | None = None
     exit_ready: bool | None = None
-    outcomes: dict[Identifier, Literal["met", "not_met", "unknown"]] = Field(
+    outcomes: dict[Identifier, Literal["met", "not_met", "unknown",
+                                       "not_applicable"]] = Field(
         default_factory=dict
     )
     problems: list[Identifier] = Field(
@@ -505,6 +558,9 @@ class Ruleset(_Strict):
     group_id: GroupIdSpec = Field(default_factory=GroupIdSpec)
     fields: list[FieldSpec] = Field(min_length=1)
     derived: list[Derived] = Field(default_factory=list)
+    checks: list[Check] = Field(
+        default_factory=list,
+        description="Consistency checks across fields (see Check).")
     criteria: list[Criterion] = Field(min_length=1)
     stages: list[Stage] = Field(default_factory=list)
     classes: list[ScoreClass] = Field(default_factory=list)

@@ -22,6 +22,7 @@ from kematangan.catalogue.ruleset import MESSAGES
 from kematangan.criteria.limits import Suggester
 from kematangan.criteria.ruleset import (
     Case,
+    Check,
     Criterion,
     Derived,
     ExitRule,
@@ -37,7 +38,7 @@ from kematangan.criteria.source import Finding, Path, brief, shown
 __all__ = ["SECTIONS", "Parts", "validate_structure"]
 
 SECTIONS: dict[str, type[BaseModel]] = {
-    "sources": Source, "fields": FieldSpec, "derived": Derived,
+    "sources": Source, "fields": FieldSpec, "derived": Derived, "checks": Check,
     "criteria": Criterion, "stages": Stage, "classes": ScoreClass, "tests": Case,
 }
 """The top-level lists, validated item by item."""

@@ -203,6 +203,10 @@ class _Types:
     def call(self, n: Call) -> TypeName:
         if n.fn == "date":
             return "date"
+        if n.fn in ("days_between", "months_between", "years_between"):
+            for arg in n.args:
+                self.want(arg, "date", f"{n.fn}()")
+            return "number"
         if n.fn in ("missing", "known"):
             arg = n.args[0]
             if not isinstance(arg, Name):

@@ -35,7 +35,8 @@ __all__ = ["Ranking", "assessment_arrays", "batch_reasons", "rank", "reasons"]
 
 STAGE, CLASS, POINTS, NONE = 0, 1, 2, 3
 _EPS = 1e-9
-_CODE = {Outcome.MET: 1, Outcome.NOT_MET: 0, Outcome.UNKNOWN: -1}
+_CODE = {Outcome.MET: 1, Outcome.NOT_MET: 0, Outcome.UNKNOWN: -1,
+         Outcome.NOT_APPLICABLE: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +98,12 @@ def rank(plan: Plan, outcomes: npt.NDArray[np.integer], points: npt.NDArray[np.f
     """
     n_crit = len(plan.criteria)
     max_points = np.array([c.max_points for c in plan.criteria], dtype=np.float64)
+    codes = np.asarray(outcomes)
+    # A criterion that does not apply (2) is neither met nor a reason.
+    applies = codes != 2
     lost = max_points[:, None] - np.asarray(points, dtype=np.float64)
-    lost = np.where(np.abs(lost) < _EPS, 0.0, lost)
-    not_met = np.asarray(outcomes) != 1
+    lost = np.where((np.abs(lost) < _EPS) | ~applies, 0.0, lost)
+    not_met = (codes != 1) & applies
     blocks_stage = _stage_block_table(plan)[np.asarray(stage) + 1].T & not_met
     blocks_class = _class_block_table(plan)[np.asarray(class_) + 1].T & not_met
     exit_req = np.zeros(n_crit, dtype=bool)

@@ -48,6 +48,10 @@ __all__ = ["next_steps", "resolve_target"]
 _ROUNDS = 12
 
 
+_HOLDS = (1, 2)
+"""Outcome codes a requirement is satisfied by: met, or does not apply."""
+
+
 @dataclass(frozen=True)
 class _Goal:
     target: Target
@@ -196,7 +200,7 @@ def next_steps(assessment: Assessment, ruleset_or_scorer: ScorerLike,
     verified = _reached(plan, goal, rescored)
     invalid = {i.field for i in assessment.issues if i.field is not None}
     blockers = [_blocker(ctx, f, invalid) for cid, f in failures.items()
-                if final.outcomes[ctx.index[cid]] != 1]
+                if final.outcomes[ctx.index[cid]] not in _HOLDS]
     if not goal.reached(final) and not blockers:
         blockers.append(_points_blocker(ctx, solver, final, short) if short > 0
                         else Blocker(kind="no_solution", criterion=None, fields=[],
@@ -228,7 +232,7 @@ def _search(solver: Solver, goal: _Goal, draft: _Draft,
         row = solver.run(draft.vals)
         if goal.reached(row):
             return 0.0
-        unmet = sorted((c for c in goal.required if row.outcomes[c] != 1
+        unmet = sorted((c for c in goal.required if row.outcomes[c] not in _HOLDS
                         and plan.criteria[c].id not in failures),
                        key=lambda c: (plan.criteria[c].stage, plan.criteria[c].id))
         progress = False

@@ -23,7 +23,8 @@ from kematangan.scoring.result import (
 
 __all__ = ["BatchResult"]
 
-_OUTCOME_NAMES = np.array(["unknown", "not_met", "met"], dtype=object)
+_OUTCOME_NAMES = np.array(["unknown", "not_met", "met", "not_applicable"],
+                          dtype=object)
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,7 +33,8 @@ class BatchResult:
 
     Arrays are per record, in input order. ``outcomes`` and ``points`` are
     ``[criterion, record]`` matrices (criterion order as in the ruleset); an outcome is
-    1 (met), 0 (not met) or -1 (unknown). Stage and class indexes are -1 for none.
+    1 (met), 0 (not met), -1 (unknown) or 2 (does not apply). Stage and class
+    indexes are -1 for none.
     ``issues`` lists every unusable input value at its record's row number;
     ``row_numbers`` holds each record's (1, 2, 3... unless the scorer was given
     others, such as a spreadsheet's rows).
@@ -51,6 +53,11 @@ class BatchResult:
     def score(self) -> npt.NDArray[np.float64]:
         """Total points per record (points from criteria known to be met)."""
         return self.raw.score
+
+    @property
+    def max_score(self) -> npt.NDArray[np.float64]:
+        """Most points per record: criteria that do not apply to it leave it."""
+        return self.raw.max_score
 
     @property
     def score_upper(self) -> npt.NDArray[np.float64]:
@@ -111,7 +118,8 @@ class BatchResult:
             score=float(r.score[i]), score_upper=float(r.score_upper[i]),
             stage=int(r.stage[i]), stage_upper=int(r.stage_upper[i]),
             class_=int(r.class_[i]), class_upper=int(r.class_upper[i]),
-            exit_ready=int(r.exit_ready[i]), values=[float(c[i]) for c in r.columns])
+            exit_ready=int(r.exit_ready[i]), values=[float(c[i]) for c in r.columns],
+            max_score=float(r.max_score[i]))
 
     def issues_by_record(self) -> dict[int, list[Problem]]:
         """Issues grouped by record (0-based position in the batch).

@@ -43,7 +43,11 @@ def is_missing(raw: Any) -> bool:
 
 
 Failure = tuple[str, dict[str, Any]]
-"""Why a value is unusable: a problem code and its parameters."""
+"""Why a value is unusable (or, for a note, how it was read): a problem code and
+its parameters."""
+
+NOTES = frozenset({"above_unconfirmed_maximum", "below_unconfirmed_minimum"})
+"""Codes of values used as they are, with a note."""
 
 
 def _got(raw: Any) -> dict[str, Any]:
@@ -59,7 +63,8 @@ def encode_value(slot: FieldSlot, raw: Any) -> tuple[float, Failure | None]:
 
     A failure (a problem code and its parameters, see
     :mod:`kematangan.catalogue.record`) means the value is unusable and is encoded
-    as missing (NaN).
+    as missing (NaN), except a note (:data:`NOTES`): a value beyond a bound the
+    ruleset marks unconfirmed is used as it is.
 
     Examples
     --------
@@ -128,15 +133,21 @@ def _encode_number(slot: FieldSlot, raw: Any) -> tuple[float, Failure | None]:
     if slot.type == "integer" and not v.is_integer():
         return NAN, ("not_whole", _got(raw))
     if slot.min is not None and v < slot.min:
+        if "min" in slot.unconfirmed:
+            return v, ("below_unconfirmed_minimum", _bounds(slot, v))
         return NAN, ("below_minimum", _bounds(slot, v))
     if slot.max is not None and v > slot.max:
+        if "max" in slot.unconfirmed:
+            return v, ("above_unconfirmed_maximum", _bounds(slot, v))
         return NAN, ("above_maximum", _bounds(slot, v))
     return v, None
 
 
 def _problem(failure: Failure, *, row: int | None, field: str, value: Any
              ) -> Problem:
-    return Problem(failure[0], failure[1], row=row, field=field, value=value)
+    code = failure[0]
+    return Problem(code, failure[1], "note" if code in NOTES else "error", row=row,
+                   field=field, value=value)
 
 
 def encode_record(plan: Plan, record: Mapping[str, Any], row: int | None
@@ -268,13 +279,16 @@ def _encode_numeric(slot: FieldSlot, arr: npt.NDArray[Any],
     if bad.any():
         at = np.flatnonzero(bad)
         raws = arr[at].tolist()
+        unusable = np.zeros(len(out), dtype=bool)
         for i, raw in zip(at.tolist(), raws, strict=True):
-            _, failure = encode_value(slot, raw)
-            assert failure is not None  # encode_value rejects what ``bad`` marks
+            v, failure = encode_value(slot, raw)
+            assert failure is not None  # encode_value reports what ``bad`` marks
             problems.append(_problem(failure, row=int(rows[i]), field=slot.id,
                                      value=_jsonable(raw)))
-        out = out.copy() if out is arr else out
-        out[bad] = NAN
+            unusable[i] = v != v
+        if unusable.any():
+            out = out.copy() if out is arr else out
+            out[unusable] = NAN
     return out
 
 

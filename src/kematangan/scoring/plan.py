@@ -24,11 +24,12 @@ from typing import Any
 
 from kematangan.criteria import expr as ex
 from kematangan.criteria.meaning import criterion_max_points, name_types
-from kematangan.criteria.ruleset import CompareOp, Criterion, Ruleset
+from kematangan.criteria.ruleset import Check, CompareOp, Criterion, Ruleset
 from kematangan.criteria.ruleset import FieldSpec as _FieldSpec
 
 __all__ = [
     "AtLeastOf",
+    "CheckStep",
     "CritRef",
     "CriterionStep",
     "DerivedStep",
@@ -86,6 +87,9 @@ class FieldSlot:
     max: float | None
     categories: tuple[str, ...]
     label: str
+    unconfirmed: tuple[str, ...] = ()
+    """Bounds (``min``, ``max``) that are working assumptions: a value beyond one
+    is used, with a note."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +122,21 @@ class CriterionStep:
     missing: str
     stage: int
     gate: bool
+    applies: ex.Node | None = None
+    """When the criterion applies (1/0/NaN); ``None``: always."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckStep:
+    """A consistency check: ``node`` must not be 0 (false); when it is, the fields
+    in ``blanks`` (slot indexes) become missing for the record."""
+
+    id: str
+    node: ex.Node
+    blanks: tuple[int, ...]
+    message: tuple[str, str]
+    """(Indonesian, English)."""
+    fix: tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +170,9 @@ class Plan:
     stage_sum_order: tuple[tuple[int, ...], ...] = field(default=())
     max_points: tuple[float, ...] = field(default=())
     """Each criterion's most points, in ruleset order."""
+    checks: tuple[CheckStep, ...] = field(default=())
+    assessment_date: int = -1
+    """The slot of the field with ``role: assessment_date``, or -1."""
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Values worked out from the plan once and kept with it (by the module that
     needs them), so nothing about a plan outlives it in a module-level cache."""
@@ -230,12 +252,27 @@ def compile_plan(ruleset: Ruleset) -> Plan:
         stage_sum_order=tuple(tuple(sorted(m, key=lambda i: steps[i].id))
                               for m in stage_members),
         max_points=tuple(s.max_points for s in steps),
+        checks=tuple(_check(k, types, cats) for k in ruleset.checks),
+        assessment_date=next((i for i, f in enumerate(ruleset.fields)
+                              if f.role == "assessment_date"), -1),
     )
 
 
 def _slot(f: _FieldSpec, i: int) -> FieldSlot:
     return FieldSlot(f.id, i, f.type, f.min, f.max, tuple(f.categories or ()),
-                     f.label.get("en"))
+                     f.label.get("en"), tuple(f.unconfirmed))
+
+
+def _check(k: Check, types: dict[str, str], cats: dict[str, tuple[str, ...]]
+           ) -> CheckStep:
+    node = ex.parse(k.require)
+    slot = {name: i for i, name in enumerate(cats)}  # fields, in ruleset order
+    blanks = k.fields if k.fields is not None else sorted(ex.names(node),
+                                                          key=lambda f: slot[f])
+    return CheckStep(k.id, _resolve(node, types, cats),
+                     tuple(slot[f] for f in blanks),
+                     (k.message.get("id"), k.message.get("en")),
+                     (k.fix.get("id"), k.fix.get("en")))
 
 
 def _crit_refs(c: Criterion) -> list[str]:
@@ -314,7 +351,9 @@ def _criterion(ruleset: Ruleset, c: Criterion, i: int, stage_index: dict[str, in
     return CriterionStep(
         id=c.id, index=i, kind=kind, node=node, value=value, bands=bands,
         met_at=met_at, max_points=max_points, missing=c.missing,
-        stage=stage_index[c.stage] if c.stage is not None else -1, gate=c.gate)
+        stage=stage_index[c.stage] if c.stage is not None else -1, gate=c.gate,
+        applies=None if c.applies_when is None else _resolve(
+            ex.parse(c.applies_when), types, cats))
 
 
 def _resolve(node: ex.Node, types: dict[str, str],

@@ -41,9 +41,12 @@ class Outcome(StrEnum):
     MET = "met"
     NOT_MET = "not_met"
     UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"
+    """The criterion does not apply to the group (its ``applies_when`` is false)."""
 
 
-_OUTCOME_OF = {1: Outcome.MET, 0: Outcome.NOT_MET, -1: Outcome.UNKNOWN}
+_OUTCOME_OF = {1: Outcome.MET, 0: Outcome.NOT_MET, -1: Outcome.UNKNOWN,
+               2: Outcome.NOT_APPLICABLE}
 
 
 class _Frozen(BaseModel):
@@ -121,6 +124,9 @@ class RowResult:
     class_upper: int
     exit_ready: int
     values: Sequence[float]
+    max_score: float
+    """The most points the record could have: criteria that do not apply to it
+    leave this maximum."""
 
 
 F64 = npt.NDArray[np.float64]
@@ -148,6 +154,8 @@ class ColumnResult:
     exit_ready: npt.NDArray[np.int8]
     columns: list[F64]
     """One array per field and derived value, in plan slot order."""
+    max_score: F64
+    """Each record's most points (criteria that do not apply leave it)."""
 
     @cached_property
     def values(self) -> F64:
@@ -194,7 +202,8 @@ def decode_value(type_name: str, categories: Sequence[str], v: float) -> Any:
 
 
 def blocking_criteria(plan: Plan, outcomes: Sequence[int], stage: int) -> list[str]:
-    """Gates not met (or unknown) that stand between ``stage`` and the next stage,
+    """Gates not met (or unknown) that stand between ``stage`` and the next stage
+    (a gate that does not apply stands in no way),
     ordered by stage, then id (independent of the order criteria are listed in).
 
     Examples
@@ -212,7 +221,7 @@ def blocking_criteria(plan: Plan, outcomes: Sequence[int], stage: int) -> list[s
     nxt = stage + 1
     if nxt >= len(per_stage):
         return []
-    return [cid for c, cid in per_stage[nxt] if outcomes[c] != 1]
+    return [cid for c, cid in per_stage[nxt] if outcomes[c] not in (1, 2)]
 
 
 def _gates_before(plan: Plan, nxt: int) -> tuple[tuple[int, str], ...]:
@@ -304,7 +313,7 @@ def _builder(plan: Plan) -> _Builder:
     env: dict[str, Any] = {
         "trusted": trusted, "Assessment": Assessment, "REF": ruleset_ref(plan),
         "STAGES": (*plan.stage_ids, None), "CLASSES": (*plan.class_ids, None),
-        "MAX": plan.max_score, "blocking": blocking_criteria, "PLAN": plan,
+        "blocking": blocking_criteria, "PLAN": plan,
         "result": _criterion_result, "Sequence": Sequence,
     }
     outcomes: list[str] = []
@@ -333,7 +342,8 @@ def _builder(plan: Plan) -> _Builder:
         "ruleset": REF, "group_id": group_id,
         "stage": STAGES[row.stage], "stage_upper": STAGES[row.stage_upper],
         "class_": CLASSES[row.class_], "class_upper": CLASSES[row.class_upper],
-        "score": row.score, "score_upper": row.score_upper, "max_score": MAX,
+        "score": row.score, "score_upper": row.score_upper,
+        "max_score": row.max_score,
         "exit_ready": None if row.exit_ready < 0 else row.exit_ready == 1,
         "outcomes": {{{", ".join(outcomes)}}},
         "blocking": blocking(PLAN, o, row.stage),

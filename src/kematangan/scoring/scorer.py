@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,9 +16,10 @@ from kematangan.criteria.ruleset import Ruleset
 from kematangan.errors import InputError, RecordError
 from kematangan.problems import Problem
 from kematangan.scoring.batch import BatchResult
+from kematangan.scoring.checks import check_columns, check_record
 from kematangan.scoring.engines import Engine, check_engine_name, create_engine
 from kematangan.scoring.inputs import encode_column, encode_record
-from kematangan.scoring.plan import Plan, compile_plan
+from kematangan.scoring.plan import Plan, compile_plan, date_to_days
 from kematangan.scoring.result import Assessment, RowResult, build_assessment
 
 __all__ = ["CaseFailure", "Scorer", "run_cases"]
@@ -63,12 +65,14 @@ class Scorer:
         return (f"Scorer({self.ruleset.id!r} {self.ruleset.version}, "
                 f"engine={self.engine!r})")
 
-    def score(self, record: Mapping[str, Any], *, group_id: str | None = None
-              ) -> Assessment:
+    def score(self, record: Mapping[str, Any], *, group_id: str | None = None,
+              assessed_on: _dt.date | None = None) -> Assessment:
         """Score one record (a mapping of field id to value).
 
         Keys that are not fields of the ruleset are ignored, except the ruleset's
-        group id field, used as ``group_id`` unless one is passed.
+        group id field, used as ``group_id`` unless one is passed. ``assessed_on``
+        is the date of the assessment for a ruleset with an assessment-date field,
+        used when the record has none (dates are never read from the clock).
 
         Raises
         ------
@@ -79,16 +83,18 @@ class Scorer:
             raise RecordError(f"a record must be a mapping of field to value, got "
                               f"{type(record).__name__}",
                               fix="pass a dict such as {'members': 12}")
-        values, issues = encode_record(self.plan, record, None)
+        values, issues = self.encode(record, assessed_on=assessed_on)
         row = self.backend.score_one(values)
         gid = group_id if group_id is not None else record.get(
             self.plan.group_id_field)
         return build_assessment(self.plan, row, issues,
                                 None if gid is None else str(gid))
 
-    def encode(self, record: Mapping[str, Any]) -> tuple[list[float], list[Problem]]:
+    def encode(self, record: Mapping[str, Any], *,
+               assessed_on: _dt.date | None = None) -> tuple[list[float], list[Problem]]:
         """A record's field values in the plan's encoding (plan slot order), and the
-        values that could not be used (encoded as missing).
+        values that could not be used (encoded as missing), including the fields of
+        failed consistency checks.
 
         Examples
         --------
@@ -96,7 +102,12 @@ class Scorer:
         >>> values[1], len(values), issues
         (12.0, 20, [])
         """
-        return encode_record(self.plan, record, None)
+        values, problems = encode_record(self.plan, record, None)
+        at = self.plan.assessment_date
+        if assessed_on is not None and at >= 0 and values[at] != values[at]:
+            values[at] = date_to_days(assessed_on)
+        problems += check_record(self.plan, values, None)
+        return values, problems
 
     def evaluate(self, values: Sequence[float]) -> RowResult:
         """Score encoded field values (see :meth:`encode`) with the engine's
@@ -110,7 +121,7 @@ class Scorer:
     def score_batch(self, records: Any, *,
                     group_ids: Sequence[Any] | npt.NDArray[Any] | None = None,
                     row_numbers: Sequence[int] | npt.NDArray[np.integer[Any]] | None
-                    = None) -> BatchResult:
+                    = None, assessed_on: _dt.date | None = None) -> BatchResult:
         """Score many records at once, vectorized over columns.
 
         ``records`` may be a list of dicts, a mapping of column name to a list or
@@ -118,6 +129,8 @@ class Scorer:
         in input order; unusable values are listed in ``BatchResult.issues``, each
         at its record's row: 1 for the first record unless ``row_numbers`` gives
         the numbers the user knows the records by (a spreadsheet's rows).
+        ``assessed_on`` fills the assessment date of records that have none (see
+        :meth:`score`).
 
         Examples
         --------
@@ -141,7 +154,12 @@ class Scorer:
             col = columns.get(slot.id)
             values.append(absent if col is None else encode_column(slot, col, rows,
                                                                    issues))
+        at = self.plan.assessment_date
+        if assessed_on is not None and at >= 0:
+            values[at] = np.where(np.isnan(values[at]), date_to_days(assessed_on),
+                                  values[at])
         values += [np.empty(n) for _ in self.plan.derived]
+        issues += check_columns(self.plan, values, rows)
         raw = self.backend.score_many(values)
         gids = group_ids if group_ids is not None else columns.get(
             self.plan.group_id_field)
@@ -153,7 +171,9 @@ class Scorer:
                 raise InputError(f"{len(gid_arr)} group ids for {n} records",
                                  fix="pass one group id per record")
         order = {r: i for i, r in enumerate(rows.tolist())}
-        issues.sort(key=lambda x: (order[x.row], self.plan.value_index(x.field or "")))
+        where = {f.id: f.index for f in self.plan.fields}
+        # By record, then field; a failed check (no single field) after its values.
+        issues.sort(key=lambda x: (order[x.row], where.get(x.field or "", len(where))))
         return BatchResult(self.plan, raw, gid_arr, tuple(issues), rows)
 
 

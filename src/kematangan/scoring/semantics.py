@@ -9,18 +9,25 @@ This module defines, per construct:
   division by zero is missing, a comparison with a missing side is unknown,
   ``and``/``or``/``not`` are Kleene's, ``x in (...)`` of a missing ``x`` is
   unknown, ``at_least`` counts met and unknown references;
+* **dates** (:func:`days_between`, :func:`months_between`,
+  :func:`years_between`): whole days, completed calendar months and years between
+  two dates; a date outside years 1 to 9999 is missing;
 * **derived values** (:func:`derived_value`): an infinite or undefined result is
   missing;
-* **a criterion's outcome and points** (:func:`compile_criterion`, :func:`settle`):
-  a condition earns its points when met; ``bands`` earn the points of the last band
+* **a criterion's outcome and points** (:func:`compile_criterion`, :func:`settle`,
+  :func:`applicable`): a criterion whose ``applies_when`` is false does not apply
+  (:data:`NOT_APPLICABLE`: no points, out of the record's maximum, never holding it
+  back), and one that may or may not apply is unknown; a condition earns its points
+  when met; ``bands`` earn the points of the last band
   holding the value and are met only in the band with the most points; ``score``
   earns the value as points and is met from ``met_at``; a ``missing`` policy other
   than ``unknown`` turns an unknown outcome into met (all points) or not met (none);
 * **scores, stages, classes and exit** (:func:`aggregate`): points are summed in
   criterion-id order; a stage is reached when all its gates (and, when cumulative,
-  the previous stage) are met and its ``min_points`` are reached; the class is the
-  highest whose interval holds the score and whose required criteria are met; upper
-  bounds count every unknown criterion as met.
+  the previous stage) are met or do not apply and its ``min_points`` are reached;
+  the class is the highest whose interval holds the score (as a share of the points
+  that apply, scaled to the ruleset's maximum) and whose required criteria are met
+  or do not apply; upper bounds count every unknown criterion as met.
 
 The per-record engine executes these functions; the durable-rules engine decides the
 comparisons in durable and the rest here; the numpy engine is their vectorised form,
@@ -40,23 +47,35 @@ from kematangan.scoring.result import RowResult
 
 __all__ = [
     "NAN",
+    "NOT_APPLICABLE",
     "Band",
     "Fn",
     "Settle",
     "aggregate",
+    "applicable",
+    "as_gate",
     "band_points",
+    "civil_date",
     "class_index",
+    "class_score",
     "compile_criterion",
     "compile_expr",
+    "days_between",
     "derived_value",
     "in_interval",
     "kleene_and",
     "kleene_or",
+    "months_between",
+    "score_points",
     "settle",
     "with_missing_policy",
+    "years_between",
 ]
 
 NAN = math.nan
+NOT_APPLICABLE = 2.0
+"""The outcome of a criterion that does not apply to the record (``applies_when``
+is false): no points, not in the record's maximum, never holding it back."""
 Fn = Callable[[list[float], list[float]], float]
 """A compiled expression: (values, criterion outcomes) -> value."""
 Settle = Callable[[list[float], list[float]], tuple[float, float]]
@@ -266,6 +285,10 @@ def _compile_call(n: ex.Call, slot: dict[str, int], crit: dict[str, int]) -> Fn:
     if n.fn == "abs":
         f0 = fns[0]
         return lambda v, t: abs(f0(v, t))
+    if n.fn in _DATE_FUNCTIONS:
+        f0, f1 = fns
+        between = _DATE_FUNCTIONS[n.fn]
+        return lambda v, t: between(f0(v, t), f1(v, t))
     if n.fn in ("min", "max"):
         pick = min if n.fn == "min" else max
 
@@ -277,6 +300,90 @@ def _compile_call(n: ex.Call, slot: dict[str, int], crit: dict[str, int]) -> Fn:
 
         return extreme
     raise AssertionError(f"unhandled function {n.fn!r}")
+
+
+# --- dates ---------------------------------------------------------------------------
+
+FIRST_DAY = -719162.0
+"""0001-01-01 in days since 1970-01-01: dates outside years 1 to 9999 are missing."""
+LAST_DAY = 2932896.0
+"""9999-12-31 in days since 1970-01-01."""
+
+
+def civil_date(days: int) -> tuple[int, int, int]:
+    """(year, month, day) of a day count since 1970-01-01, proleptic Gregorian.
+
+    Examples
+    --------
+    >>> civil_date(0), civil_date(19723), civil_date(-1)
+    ((1970, 1, 1), (2024, 1, 1), (1969, 12, 31))
+    """
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    return yoe + era * 400 + (month <= 2), month, day
+
+
+def _in_range(*days: float) -> bool:
+    return all(FIRST_DAY <= d <= LAST_DAY for d in days)  # False for NaN
+
+
+def days_between(start: float, end: float) -> float:
+    """Days from ``start`` to ``end`` (negative when ``end`` is earlier).
+
+    Examples
+    --------
+    >>> days_between(19723.0, 19754.0)
+    31.0
+    """
+    return end - start if _in_range(start, end) else NAN
+
+
+def months_between(start: float, end: float) -> float:
+    """Completed calendar months from ``start`` to ``end``: a month is complete on
+    the same day of a later month (15 January to 15 February is one month, to 14
+    February none; from 31 January the first month completes on 1 March). Negative
+    when ``end`` is earlier.
+
+    Examples
+    --------
+    >>> jan15, feb14, feb15 = 19737.0, 19767.0, 19768.0   # 2024-01-15 ...
+    >>> months_between(jan15, feb14), months_between(jan15, feb15)
+    (0.0, 1.0)
+    >>> months_between(feb15, jan15)
+    -1.0
+    """
+    if not _in_range(start, end):
+        return NAN
+    if end < start:
+        return -months_between(end, start)
+    y0, m0, d0 = civil_date(int(start))
+    y1, m1, d1 = civil_date(int(end))
+    return float((y1 - y0) * 12 + (m1 - m0) - (1 if d1 < d0 else 0))
+
+
+def years_between(start: float, end: float) -> float:
+    """Completed calendar years from ``start`` to ``end`` (an age in years).
+
+    Examples
+    --------
+    >>> born, day_before, birthday = 19052.0, 19782.0, 19783.0  # 2022-03-01 ...
+    >>> years_between(born, day_before), years_between(born, birthday)
+    (1.0, 2.0)
+    """
+    m = months_between(start, end)
+    return m if m != m else float(int(m / 12))
+
+
+_DATE_FUNCTIONS: dict[str, Callable[[float, float], float]] = {
+    "days_between": days_between, "months_between": months_between,
+    "years_between": years_between,
+}
 
 
 def derived_value(x: float) -> float:
@@ -349,13 +456,47 @@ def settle(step: CriterionStep, x: float) -> tuple[float, float]:
                                      for lo, hi, li, hi_, _ in step.bands])
         tri = 1.0 if p == top else 0.0
     else:
-        tri, p = (1.0 if x >= step.met_at else 0.0), x
+        tri, p = (1.0 if x >= step.met_at else 0.0), score_points(x, top)
     return with_missing_policy(tri, p, step.missing, top)
+
+
+def score_points(x: float, top: float) -> float:
+    """A score criterion's points: the value, up to its maximum (a value above an
+    unconfirmed maximum is used, but counts only up to it).
+
+    Examples
+    --------
+    >>> score_points(30.0, 50.0), score_points(80.0, 50.0)
+    (30.0, 50.0)
+    """
+    return x if x <= top else top
+
+
+def applicable(applies: float, tri: float, p: float) -> tuple[float, float]:
+    """A criterion's (outcome, points) given whether it applies (1/0/NaN): one that
+    does not apply is :data:`NOT_APPLICABLE` with no points; one that may or may
+    not apply is unknown.
+
+    Examples
+    --------
+    >>> applicable(1.0, 0.0, 0.0), applicable(0.0, 0.0, 0.0), applicable(NAN, 1.0, 5.0)
+    ((0.0, 0.0), (2.0, 0.0), (nan, 0.0))
+    """
+    if applies == 1.0:
+        return tri, p
+    return (NOT_APPLICABLE, 0.0) if applies == 0.0 else (NAN, 0.0)
+
+
+def as_gate(x: float) -> float:
+    """An outcome as a requirement sees it: a criterion that does not apply does
+    not hold anything back."""
+    return 1.0 if x == NOT_APPLICABLE else x
 
 
 def compile_criterion(step: CriterionStep, slot: dict[str, int],
                       crit: dict[str, int]) -> Settle:
-    """A criterion as one closure giving (outcome, points); see :func:`settle`.
+    """A criterion as one closure giving (outcome, points); see :func:`settle`
+    and :func:`applicable`.
 
     The common case, a condition with the ``unknown`` missing policy, skips the
     general path; it gives exactly what :func:`settle` gives.
@@ -363,6 +504,7 @@ def compile_criterion(step: CriterionStep, slot: dict[str, int],
     node = step.node if step.kind == "condition" else step.value
     assert node is not None
     f = compile_expr(node, slot, crit)
+    inner: Settle
     if step.kind == "condition" and step.missing == "unknown":
         top = step.max_points
 
@@ -370,24 +512,55 @@ def compile_criterion(step: CriterionStep, slot: dict[str, int],
             x = f(v, t)
             return x, (top if x == 1.0 else 0.0)
 
-        return condition
-    return lambda v, t: settle(step, f(v, t))
+        inner = condition
+    else:
+        def general(v: list[float], t: list[float]) -> tuple[float, float]:
+            return settle(step, f(v, t))
+
+        inner = general
+    if step.applies is None:
+        return inner
+    applies = compile_expr(step.applies, slot, crit)
+
+    def guarded(v: list[float], t: list[float]) -> tuple[float, float]:
+        a = applies(v, t)
+        return applicable(a, *inner(v, t)) if a == 1.0 else applicable(a, NAN, 0.0)
+
+    return guarded
 
 
 # --- the whole record ----------------------------------------------------------------
 
 
+def class_score(plan: Plan, score: float, row_max: float) -> float:
+    """The score classes compare: the share of the points that apply to the
+    record, scaled to the ruleset's maximum (the score itself when every criterion
+    applies; missing when none does).
+
+    Examples
+    --------
+    >>> from kematangan.criteria import load_ruleset
+    >>> from kematangan.scoring.plan import compile_plan
+    >>> plan = compile_plan(load_ruleset("ppmk-ksm"))
+    >>> class_score(plan, 60.0, 100.0), class_score(plan, 60.0, 80.0)
+    (60.0, 75.0)
+    """
+    if row_max == plan.max_score:
+        return score
+    return score * plan.max_score / row_max if row_max > 0.0 else NAN
+
+
 def class_index(plan: Plan, score: float, t: Sequence[float], definite: bool) -> int:
-    """The class of ``score``: the highest whose interval holds it and whose
-    required criteria are met (``definite``) or not known to fail (an upper bound);
-    -1 for none."""
+    """The class of ``score`` (see :func:`class_score`): the highest whose interval
+    holds it and whose required criteria are met or do not apply (``definite``), or
+    are not known to fail (an upper bound); -1 for none."""
     raw = -1
     for k, (lo, hi, lo_in, hi_in) in enumerate(plan.class_bounds):
         if in_interval(score, lo, hi, lo_in, hi_in):
             raw = k
     for k in range(raw, -1, -1):
         req = plan.class_requires[k]
-        if definite and all(t[c] == 1.0 for c in req):
+        if definite and all(as_gate(t[c]) == 1.0 for c in req):
             return k
         if not definite and all(t[c] != 0.0 for c in req):
             return k
@@ -401,14 +574,16 @@ def aggregate(plan: Plan, t: list[float], pts: list[float], v: list[float]
     top = plan.max_points
     score = 0.0
     upper = 0.0
+    row_max = 0.0
     for ci in plan.sum_order:
         score += pts[ci]
         upper += top[ci] if t[ci] != t[ci] else pts[ci]
+        row_max += 0.0 if t[ci] == NOT_APPLICABLE else top[ci]
     stage = stage_up = -1
     reached_prev = 1.0
     reached_by_stage = []
     for s in range(len(plan.stage_ids)):
-        parts = [t[c] for c in plan.stage_gates[s]]
+        parts = [as_gate(t[c]) for c in plan.stage_gates[s]]
         need = plan.stage_min_points[s]
         if need is not None:
             own = own_up = 0.0
@@ -425,13 +600,14 @@ def aggregate(plan: Plan, t: list[float], pts: list[float], v: list[float]
         if reached != 0.0:
             stage_up = s
         reached_prev = reached
-    klass = class_index(plan, score, t, definite=True)
-    klass_up = class_index(plan, upper, t, definite=False)
+    klass = class_index(plan, class_score(plan, score, row_max), t, definite=True)
+    klass_up = class_index(plan, class_score(plan, upper, row_max), t,
+                           definite=False)
     exit_ready = -1
     if plan.exit_stage >= 0:
         e = kleene_and([reached_by_stage[plan.exit_stage],
-                        *[t[c] for c in plan.exit_requires]])
+                        *[as_gate(t[c]) for c in plan.exit_requires]])
         exit_ready = -1 if e != e else int(e)
     outcomes = [-1 if x != x else int(x) for x in t]
     return RowResult(outcomes, pts, score, upper, stage, stage_up, klass, klass_up,
-                     exit_ready, v)
+                     exit_ready, v, row_max)

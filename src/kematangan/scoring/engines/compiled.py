@@ -23,12 +23,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kematangan.criteria import expr as ex
+from kematangan.scoring import semantics as sem
 from kematangan.scoring.plan import AtLeastOf, CriterionStep, CritRef, Plan
 from kematangan.scoring.result import RowResult
 
 __all__ = ["compile_record_function", "record_function_source"]
 
 RecordFunction = Callable[[Sequence[float]], RowResult]
+
+_DATE_FUNCTIONS = {"days_between": "DAYS_BETWEEN", "months_between": "MONTHS_BETWEEN",
+                   "years_between": "YEARS_BETWEEN"}
+"""Date functions are called, not written out: calendar arithmetic is not a hot path."""
 
 
 def _is_number(text: str) -> bool:
@@ -70,6 +75,8 @@ class _Writer:
         self.plan = plan
         self.lines: list[str] = []
         self.consts: dict[str, Any] = {}
+        self.gated: dict[int, str] = {}
+        """Criteria that may not apply: the name of their outcome as a gate."""
         self.slot = {name: i for i, name in enumerate(plan.value_ids)}
         self.crit = {c.id: c.index for c in plan.criteria}
         self._n = 0
@@ -152,6 +159,8 @@ class _Writer:
             self.emit(f"{out} = {args[1]} if {args[0]} != {args[0]} else {args[0]}")
         elif n.fn == "abs":
             self.emit(f"{out} = abs({args[0]})")
+        elif n.fn in _DATE_FUNCTIONS:
+            self.emit(f"{out} = {_DATE_FUNCTIONS[n.fn]}({args[0]}, {args[1]})")
         elif n.fn in ("min", "max"):
             unknown = " or ".join(f"{a} != {a}" for a in args)
             self.emit(f"{out} = NAN if {unknown} else {n.fn}({', '.join(args)})")
@@ -184,12 +193,22 @@ class _Writer:
             else:
                 self.emit("else:")
                 self.emit(f"    {t} = 1.0 if {x} >= {_num(c.met_at)} else 0.0; "
-                          f"{p} = {x}")
+                          f"{p} = {x} if {x} <= {top} else {top}")
         if c.missing != "unknown":
             met = c.missing == "met"
             self.emit(f"if {t} != {t}:")
             self.emit(f"    {t} = {'1.0' if met else '0.0'}; "
                       f"{p} = {top if met else '0.0'}")
+        if c.applies is not None:
+            a = self.value(c.applies)
+            self.emit(f"if {a} != 1.0:")
+            self.emit(f"    {t} = NOT_APPLICABLE if {a} == 0.0 else NAN; {p} = 0.0")
+            self.gated[i] = f"g{i}"
+            self.emit(f"g{i} = 1.0 if {t} == NOT_APPLICABLE else {t}")
+
+    def gate(self, c: int) -> str:
+        """A criterion's outcome as a requirement sees it (see semantics.as_gate)."""
+        return self.gated.get(c, f"t{c}")
 
     def aggregate(self) -> None:
         plan = self.plan
@@ -199,10 +218,24 @@ class _Writer:
                                      for c in plan.sum_order)])
         self.emit(f"score = {score}")
         self.emit(f"upper = {upper}")
+        if self.gated:
+            row_max = " + ".join(["0.0", *(
+                f"(0.0 if t{c} == NOT_APPLICABLE else {_num(top[c])})"
+                if c in self.gated else _num(top[c]) for c in plan.sum_order)])
+            self.emit(f"row_max = {row_max}")
+            self.emit(f"if row_max == {_num(plan.max_score)}: "
+                      "cscore, cupper = score, upper")
+            self.emit(f"elif row_max > 0.0: cscore, cupper = score * "
+                      f"{_num(plan.max_score)} / row_max, upper * "
+                      f"{_num(plan.max_score)} / row_max")
+            self.emit("else: cscore = cupper = NAN")
+        else:
+            self.emit(f"row_max = {_num(plan.max_score)}")
+            self.emit("cscore, cupper = score, upper")
         self.emit("stage = stage_up = -1")
         prev = "1.0"
         for s in range(len(plan.stage_ids)):
-            parts = [f"t{c}" for c in plan.stage_gates[s]]
+            parts = [self.gate(c) for c in plan.stage_gates[s]]
             need = plan.stage_min_points[s]
             if need is not None:
                 members = plan.stage_sum_order[s]
@@ -224,20 +257,22 @@ class _Writer:
             prev = r
         n = len(plan.criteria)
         self.emit("pts = [" + ", ".join(f"p{i}" for i in range(n)) + "]")
-        self.klass("klass", "score", definite=True)
-        self.klass("klass_up", "upper", definite=False)
+        self.klass("klass", "cscore", definite=True)
+        self.klass("klass_up", "cupper", definite=False)
         if plan.exit_stage >= 0:
-            parts = [f"r{plan.exit_stage}", *(f"t{c}" for c in plan.exit_requires)]
+            parts = [f"r{plan.exit_stage}", *(self.gate(c)
+                                              for c in plan.exit_requires)]
             e = self.tmp()
             self.emit(f"{e} = {_kleene(parts, '0.0', '1.0')}")
             self.emit(f"exit_ready = -1 if {e} != {e} else int({e})")
         else:
             self.emit("exit_ready = -1")
         self.emit("outcomes = [" + ", ".join(
-            f"(1 if t{i} == 1.0 else (0 if t{i} == 0.0 else -1))" for i in range(n))
-            + "]")
+            f"(1 if t{i} == 1.0 else (0 if t{i} == 0.0 else -1))" if i not in self.gated
+            else f"(1 if t{i} == 1.0 else (0 if t{i} == 0.0 else (2 if t{i} == 2.0 "
+            "else -1)))" for i in range(n)) + "]")
         self.emit("return RowResult(outcomes, pts, score, upper, stage, stage_up, "
-                  "klass, klass_up, exit_ready, v)")
+                  "klass, klass_up, exit_ready, v, row_max)")
 
 
     def klass(self, name: str, score: str, *, definite: bool) -> None:
@@ -253,8 +288,8 @@ class _Writer:
             req = plan.class_requires[k]
             if not req:
                 continue
-            ok = " and ".join(f"t{c} == 1.0" if definite else f"t{c} != 0.0"
-                              for c in req)
+            ok = " and ".join(f"{self.gate(c)} == 1.0" if definite
+                              else f"t{c} != 0.0" for c in req)
             self.emit(f"if {name} == {k} and not ({ok}): {name} = {k - 1}")
 
 
@@ -294,6 +329,9 @@ def compile_record_function(plan: Plan) -> RecordFunction:
     source, consts = record_function_source(plan)
     namespace: dict[str, Any] = {
         "NAN": math.nan, "INF": math.inf, "RowResult": RowResult, **consts,
+        "NOT_APPLICABLE": sem.NOT_APPLICABLE,
+        "DAYS_BETWEEN": sem.days_between, "MONTHS_BETWEEN": sem.months_between,
+        "YEARS_BETWEEN": sem.years_between,
     }
     code = compile(source, f"<kematangan plan {plan.ruleset_id} {plan.version}>",
                    "exec")

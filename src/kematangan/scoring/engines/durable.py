@@ -356,7 +356,7 @@ class DurableEngine:
                                       else "durable")
                 rules.append((f"r{len(rules)}", cond))
                 self._steps.append((ci, "rule", len(rules) - 1, (), None))
-                if comp.boolean_valued(step.node):
+                if comp.boolean_valued(step.node) and step.applies is None:
                     out = comp.outcome(step, cond)
                     if out is not None and _fits(out, step.id):
                         comp.outcome_cond[step.id] = out
@@ -378,11 +378,14 @@ class DurableEngine:
                 rules.append((f"r{len(rules)}", met))
                 self._steps.append((ci, "score", value, (len(rules) - 1,), None))
                 out = comp.outcome(step, met)
-                if out is not None:
+                if out is not None and step.applies is None:
                     comp.outcome_cond[step.id] = out
         self.placement: dict[str, Placement] = {
             c.id: placement[c.id] for c in plan.criteria}
         """Per criterion id: whether durable or Python decides its outcome."""
+        # Whether a criterion applies is computed in Python, like derived values.
+        self._applies = {c.index: sem.compile_expr(c.applies, slot, crit)
+                         for c in plan.criteria if c.applies is not None}
         self._host = DurableHost(rules, negatives=True, reuse_session=True)
         self._rule_names = tuple(name for name, _ in rules)
         used = set(self._host.fields)
@@ -474,8 +477,10 @@ class DurableEngine:
                 tri = 1.0 if p == top else 0.0
             else:
                 tri = 1.0 if verdicts[names[rule_ids[0]]] else 0.0
-                p = v[value]
+                p = sem.score_points(v[value], top)
             t[ci], pts[ci] = sem.with_missing_policy(tri, p, step.missing, top)
+        for ci, applies in self._applies.items():
+            t[ci], pts[ci] = sem.applicable(applies(v, t), t[ci], pts[ci])
         return sem.aggregate(self.plan, t, pts, v)
 
     def _python(self, values: Sequence[float]) -> RowResult:

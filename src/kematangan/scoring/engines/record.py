@@ -85,7 +85,7 @@ def score_each(score_one: Callable[[Sequence[float]], RowResult], plan: Plan,
     n_crit = len(plan.criteria)
     outcomes = np.empty((n_crit, n), dtype=np.int8)
     varying = {c.index: np.empty(n) for c in plan.criteria if c.kind != "condition"}
-    score, upper = np.empty(n), np.empty(n)
+    score, upper, row_max = np.empty(n), np.empty(n), np.empty(n)
     stage, stage_up, klass, klass_up = (np.empty(n, dtype=np.int16) for _ in range(4))
     exit_ready = np.empty(n, dtype=np.int8)
     rows = (np.vstack(values[:n_fields]).T.tolist() if n_fields
@@ -95,11 +95,11 @@ def score_each(score_one: Callable[[Sequence[float]], RowResult], plan: Plan,
         outcomes[:, j] = row.outcomes
         for ci, dest in varying.items():
             dest[j] = row.points[ci]
-        score[j], upper[j] = row.score, row.score_upper
+        score[j], upper[j], row_max[j] = row.score, row.score_upper, row.max_score
         stage[j], stage_up[j] = row.stage, row.stage_upper
         klass[j], klass_up[j] = row.class_, row.class_upper
         exit_ready[j] = row.exit_ready
         for d in plan.derived:
             values[d.index][j] = row.values[d.index]
     return ColumnResult(plan, outcomes, varying, score, upper, stage, stage_up, klass,
-                        klass_up, exit_ready, values)
+                        klass_up, exit_ready, values, row_max)

@@ -20,8 +20,9 @@ from kematangan.criteria import expr as ex
 from kematangan.scoring.engines.compiled import compile_record_function
 from kematangan.scoring.plan import AtLeastOf, CritRef, Plan
 from kematangan.scoring.result import ColumnResult
+from kematangan.scoring.semantics import FIRST_DAY, LAST_DAY, NOT_APPLICABLE
 
-__all__ = ["CHUNK", "VectorEngine", "evaluate"]
+__all__ = ["CHUNK", "VectorEngine", "evaluate", "evaluate_expression"]
 
 F64 = npt.NDArray[np.float64]
 Val = F64 | float
@@ -137,7 +138,32 @@ class _Evaluator:
             for a in args[1:]:
                 out = np.maximum(out, a)
             return out
+        if n.fn in ("days_between", "months_between", "years_between"):
+            return _between(n.fn, *args)
         raise AssertionError(f"unhandled node {n!r}")
+
+
+def _between(fn: str, start: Val, end: Val) -> F64:
+    """days_between, months_between and years_between, vectorised (see the
+    semantics module): completed calendar units, missing outside years 1-9999."""
+    a, b = np.broadcast_arrays(np.asarray(start, dtype=np.float64),
+                               np.asarray(end, dtype=np.float64))
+    ok = (a >= FIRST_DAY) & (a <= LAST_DAY) & (b >= FIRST_DAY) & (b <= LAST_DAY)
+    out = np.full(a.shape, np.nan)
+    if fn == "days_between":
+        out[ok] = b[ok] - a[ok]
+        return out
+    early = np.minimum(a[ok], b[ok]).astype(np.int64).astype("datetime64[D]")
+    late = np.maximum(a[ok], b[ok]).astype(np.int64).astype("datetime64[D]")
+    early_month, late_month = (early.astype("datetime64[M]"),
+                               late.astype("datetime64[M]"))
+    months = (late_month - early_month).astype(np.int64) - (
+        (late - late_month.astype("datetime64[D]"))
+        < (early - early_month.astype("datetime64[D]")))
+    if fn == "years_between":
+        months = months // 12
+    out[ok] = np.where(b[ok] < a[ok], -months, months)
+    return out
 
 
 class VectorEngine:
@@ -183,7 +209,7 @@ def evaluate(plan: Plan, values: list[F64]) -> ColumnResult:
     n_crit = len(plan.criteria)
     outcomes = np.empty((n_crit, n), dtype=np.int8)
     varying = {c.index: np.empty(n) for c in plan.criteria if c.kind != "condition"}
-    score, upper = np.empty(n), np.empty(n)
+    score, upper, row_max = np.empty(n), np.empty(n), np.empty(n)
     stage, stage_up, klass, klass_up = (np.empty(n, dtype=np.int16) for _ in range(4))
     exit_ready = np.empty(n, dtype=np.int8)
     for a in range(0, n, CHUNK):
@@ -193,18 +219,52 @@ def evaluate(plan: Plan, values: list[F64]) -> ColumnResult:
         outcomes[:, a:b] = np.where(np.isnan(tri), -1, tri)
         for ci, dest in varying.items():
             dest[a:b] = points[ci]
-        score[a:b], upper[a:b] = _scores(plan, tri, points)
-        reached, stage[a:b], stage_up[a:b] = _stages(plan, tri, points)
-        klass[a:b] = _class_index(plan, score[a:b], tri, definite=True)
-        klass_up[a:b] = _class_index(plan, upper[a:b], tri, definite=False)
+        score[a:b], upper[a:b], row_max[a:b] = _scores(plan, tri, points)
+        gates = _as_gates(plan, tri)
+        reached, stage[a:b], stage_up[a:b] = _stages(plan, gates, tri, points)
+        klass[a:b] = _class_index(plan, _class_score(plan, score[a:b], row_max[a:b]),
+                                  gates, definite=True)
+        klass_up[a:b] = _class_index(plan, _class_score(plan, upper[a:b],
+                                                        row_max[a:b]),
+                                     tri, definite=False)
         if plan.exit_stage >= 0:
             ex_tri = _kleene_and([reached[plan.exit_stage],
-                                 *[tri[c] for c in plan.exit_requires]])
+                                 *[gates[c] for c in plan.exit_requires]])
             exit_ready[a:b] = np.where(np.isnan(ex_tri), -1, ex_tri)
         else:
             exit_ready[a:b] = -1
     return ColumnResult(plan, outcomes, varying, score, upper, stage, stage_up, klass,
-                        klass_up, exit_ready, values)
+                        klass_up, exit_ready, values, row_max)
+
+
+def evaluate_expression(plan: Plan, node: ex.Node, values: list[F64]) -> F64:
+    """One expression over field columns (no criterion references): 1/0/NaN or
+    values per record."""
+    n = len(values[0])
+    ev = _Evaluator(values, np.empty((0, n)), plan)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        out: F64 = np.broadcast_to(np.asarray(ev.ev(node), dtype=np.float64), (n,))
+    return out
+
+
+def _as_gates(plan: Plan, tri: F64) -> F64:
+    """Outcomes as requirements see them: not applicable (2) counts as met."""
+    applies = [c.index for c in plan.criteria if c.applies is not None]
+    if not applies:
+        return tri
+    gates = tri.copy()
+    for c in applies:
+        gates[c] = np.where(tri[c] == NOT_APPLICABLE, 1.0, tri[c])
+    return gates
+
+
+def _class_score(plan: Plan, score: F64, row_max: F64) -> F64:
+    """See :func:`kematangan.scoring.semantics.class_score`."""
+    if not any(c.applies is not None for c in plan.criteria):
+        return score
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scaled = np.where(row_max > 0.0, score * plan.max_score / row_max, np.nan)
+    return np.where(row_max == plan.max_score, score, scaled)
 
 
 def _evaluate_chunk(plan: Plan, values: list[F64]) -> tuple[F64, F64]:
@@ -223,19 +283,22 @@ def _evaluate_chunk(plan: Plan, values: list[F64]) -> tuple[F64, F64]:
     return tri, points
 
 
-def _scores(plan: Plan, tri: F64, points: F64) -> tuple[F64, F64]:
+def _scores(plan: Plan, tri: F64, points: F64) -> tuple[F64, F64, F64]:
     m = tri.shape[1]
     score = np.zeros(m)
     upper = np.zeros(m)
+    row_max = np.zeros(m)
     # Sum in criterion-id order, as the per-record engine does, so that float sums
     # agree exactly and do not depend on the order criteria are listed in.
     for ci in plan.sum_order:
+        top = plan.criteria[ci].max_points
         score += points[ci]
-        upper += np.where(np.isnan(tri[ci]), plan.criteria[ci].max_points, points[ci])
-    return score, upper
+        upper += np.where(np.isnan(tri[ci]), top, points[ci])
+        row_max += np.where(tri[ci] == NOT_APPLICABLE, 0.0, top)
+    return score, upper, row_max
 
 
-def _stages(plan: Plan, tri: F64, points: F64
+def _stages(plan: Plan, gates: F64, tri: F64, points: F64
             ) -> tuple[list[Val], npt.NDArray[np.int16], npt.NDArray[np.int16]]:
     m = tri.shape[1]
     stage = np.full(m, -1, dtype=np.int16)
@@ -243,7 +306,7 @@ def _stages(plan: Plan, tri: F64, points: F64
     reached_prev: Val = 1.0
     reached_by_stage: list[Val] = []
     for s in range(len(plan.stage_ids)):
-        parts: list[Val] = [tri[c] for c in plan.stage_gates[s]]
+        parts: list[Val] = [gates[c] for c in plan.stage_gates[s]]
         need = plan.stage_min_points[s]
         if need is not None:
             own = np.zeros(m)
@@ -284,7 +347,7 @@ def _criterion(plan: Plan, ci: int, ev: _Evaluator, tri: F64, points: F64) -> No
             t = np.where(known, (pts == step.max_points) * 1.0, np.nan)
         else:
             t = np.where(known, (v >= step.met_at) * 1.0, np.nan)
-            pts = np.where(known, v, 0.0)
+            pts = np.where(known, np.minimum(v, step.max_points), 0.0)
     if step.missing != "unknown":
         unknown = np.isnan(t)
         if step.missing == "met":
@@ -293,6 +356,10 @@ def _criterion(plan: Plan, ci: int, ev: _Evaluator, tri: F64, points: F64) -> No
         else:
             t = np.where(unknown, 0.0, t)
             pts = np.where(unknown, 0.0, pts)
+    if step.applies is not None:
+        a = np.broadcast_to(ev.ev(step.applies), (n,))
+        t = np.where(a == 1.0, t, np.where(a == 0.0, NOT_APPLICABLE, np.nan))
+        pts = np.where(a == 1.0, pts, 0.0)
     tri[ci] = t
     points[ci] = pts
 
