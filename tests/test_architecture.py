@@ -95,9 +95,7 @@ def test_public_class_names_are_unique() -> None:
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
                 seen[node.name].append(str(path.relative_to(SRC)))
-    # The model's Explanation is being renamed on its branch.
-    in_flight = {"Explanation"}
-    assert {k: v for k, v in seen.items() if len(v) > 1 and k not in in_flight} == {}
+    assert {k: v for k, v in seen.items() if len(v) > 1} == {}
 
 
 def test_architecture_page_names_only_what_exists() -> None:

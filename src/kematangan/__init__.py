@@ -28,10 +28,14 @@ if typing.TYPE_CHECKING:
         validate_ruleset,
     )
     from kematangan.errors import (
+        CalibrationDataWarning,
         EngineError,
         ExpressionError,
         InputError,
         KematanganError,
+        ModelError,
+        ModelNotFittedError,
+        ModelRulesetMismatchError,
         RecordError,
         RulesetError,
     )
@@ -54,6 +58,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Assessment",
     "BatchResult",
+    "CalibrationDataWarning",
     "CaseFailure",
     "CriterionResult",
     "EngineError",
@@ -62,6 +67,9 @@ __all__ = [
     "InputError",
     "KematanganError",
     "MaturityModel",
+    "ModelError",
+    "ModelNotFittedError",
+    "ModelRulesetMismatchError",
     "Outcome",
     "Problem",
     "RecordError",
@@ -81,8 +89,10 @@ __all__ = [
 _SOURCES = {
     "kematangan.criteria": ("Ruleset", "RulesetInfo", "RulesetLimits", "list_rulesets",
                             "load_ruleset", "parse_ruleset", "validate_ruleset"),
-    "kematangan.errors": ("EngineError", "ExpressionError", "InputError",
-                          "KematanganError", "RecordError", "RulesetError"),
+    "kematangan.errors": ("CalibrationDataWarning", "EngineError", "ExpressionError",
+                          "InputError", "KematanganError", "ModelError",
+                          "ModelNotFittedError", "ModelRulesetMismatchError",
+                          "RecordError", "RulesetError"),
     "kematangan.model": ("MaturityModel",),
     "kematangan.monitor": ("GroupMonitor",),
     "kematangan.problems": ("Problem",),

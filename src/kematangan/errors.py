@@ -4,14 +4,24 @@ The tree::
 
     KematanganError
     ├── RulesetError (also ValueError)   the ruleset is wrong
-    │   └── ExpressionError              an expression does not parse or type-check
+    │   ├── ExpressionError              an expression does not parse or type-check
+    │   └── ModelRulesetMismatchError    a saved model was fitted with another ruleset
+    │                                    (also a ModelError)
     ├── InputError (also ValueError)     the data is wrong (a file, a table, a record)
-    │   └── RecordError                  one record cannot be scored at all
+    │   ├── RecordError                  one record cannot be scored at all
+    │   └── ModelError                   a saved model file is invalid (names the field)
+    │       └── ModelRulesetMismatchError
+    ├── ModelNotFittedError              a model was used before fitting or loading
+    │   (also ValueError, AttributeError, as scikit-learn's NotFittedError)
     └── EngineError (also RuntimeError)  a backend (durable-rules, scikit-learn) failed
+
+    UserWarning
+    └── CalibrationDataWarning           too few labelled groups to calibrate reliably
 
 "Criterion not met" is a result, never an error. Every ruleset problem is a
 :class:`kematangan.problems.Problem` (a code, its parameters and where it is); a
-:class:`RulesetError` carries all of them at once.
+:class:`RulesetError` carries all of them at once, and so does a
+:class:`ModelError` for a saved model.
 """
 
 from __future__ import annotations
@@ -23,10 +33,14 @@ from dataclasses import dataclass, field
 from kematangan.problems import Problem
 
 __all__ = [
+    "CalibrationDataWarning",
     "EngineError",
     "ExpressionError",
     "InputError",
     "KematanganError",
+    "ModelError",
+    "ModelNotFittedError",
+    "ModelRulesetMismatchError",
     "RecordError",
     "RulesetError",
     "suggest",
@@ -152,3 +166,55 @@ class EngineError(KematanganError, RuntimeError):
 
     def __str__(self) -> str:
         return f"{self.backend}: {self.detail}"
+
+
+class ModelError(InputError):
+    """A saved model cannot be used: the file is unreadable, too large, not JSON, or a
+    field is missing, unknown, of the wrong type or holds a bad value.
+
+    ``problems`` lists every problem found (:class:`kematangan.problems.Problem`,
+    ``path`` naming the field, such as ``coef[3]``); the message names each one's
+    field and fix. :meth:`text` gives it in Indonesian or English.
+
+    Examples
+    --------
+    >>> err = ModelError([Problem("model_not_finite", {"got": "NaN"}, file="m.json",
+    ...                           path="coef[3]")])
+    >>> print(err)
+    m.json: coef[3]: expected a finite number, got NaN (fix: fit the model again; a fitted model's numbers are always finite)
+    """
+
+    def __init__(self, found: Sequence[Problem]) -> None:
+        self.problems = list(found)
+        self.row = None
+        self.column = None
+        self.fix = self.problems[0].fix() if len(self.problems) == 1 else None
+        # Not InputError.__init__: through ModelRulesetMismatchError's MRO it would
+        # hand the text on to RulesetError.__init__, which reads it as its problems.
+        KematanganError.__init__(self, self.text())
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``id`` or ``en``): one line per problem."""
+        lines = [p.text(lang) for p in self.problems]
+        if len(lines) == 1:
+            return lines[0]
+        source = next((p.file for p in self.problems if p.file), "<model>")
+        head = (f"berkas model {source!r} punya {len(lines)} masalah:" if lang == "id"
+                else f"model file {source!r} has {len(lines)} problems:")
+        return "\n".join([head, *(f"  {line}" for line in lines)])
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+class ModelRulesetMismatchError(ModelError, RulesetError):
+    """A saved model was fitted with another ruleset (its content hash or feature
+    names differ from those of the ruleset given): its features would not line up."""
+
+
+class ModelNotFittedError(KematanganError, ValueError, AttributeError):
+    """A model was used before :meth:`~kematangan.MaturityModel.fit` (or loading)."""
+
+
+class CalibrationDataWarning(UserWarning):
+    """The labelled data is too small or too unbalanced to calibrate reliably."""

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kematangan.cli.model_commands import model_app
-from kematangan.model.synthetic import make_synthetic
+from kematangan.model import make_synthetic
 
 pytest.importorskip("sklearn")
 
@@ -150,3 +150,55 @@ def test_damaged_workbook_exits_1(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "damaged or is not a workbook" in result.output
     assert "Traceback" not in result.output
+
+
+def _tampered(model_json: Path, tmp_path: Path, kind: str) -> Path:
+    text = model_json.read_text(encoding="utf-8")
+    data = json.loads(text)
+    if kind == "nan":
+        data["coef"][3] = float("nan")
+        text = json.dumps(data)
+    elif kind == "text":
+        data["scaler"]["scale"][0] = "1.0"
+        text = json.dumps(data)
+    elif kind == "truncated":
+        text = text[: len(text) // 2]
+    bad = tmp_path / f"{kind}.json"
+    bad.write_text(text, encoding="utf-8")
+    return bad
+
+
+TAMPERED = [("nan", "bad.json: coef[3]: expected a finite number, got NaN"),
+            ("text", 'scaler.scale[0]: expected a number, got "1.0"'),
+            ("truncated", "not valid JSON")]
+
+
+@pytest.mark.parametrize(("kind", "message"), TAMPERED)
+def test_evaluate_with_a_tampered_model_exits_1_with_one_message(
+        train_csv: Path, model_json: Path, tmp_path: Path, kind: str,
+        message: str) -> None:
+    bad = _tampered(model_json, tmp_path, kind)
+    result = runner.invoke(model_app, ["evaluate", str(train_csv), "-l", "sustained",
+                                       "-r", "ppmk-ksm", "-m", str(bad)])
+    assert result.exit_code == 1
+    assert result.output.count("error:") == 1
+    assert message.replace("bad.json", str(bad)) in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("kind", "message"), TAMPERED)
+def test_score_with_a_tampered_model_exits_1_with_one_message(
+        train_csv: Path, model_json: Path, tmp_path: Path, kind: str,
+        message: str) -> None:
+    from kematangan.cli.app import app
+
+    bad = _tampered(model_json, tmp_path, kind)
+    out = tmp_path / "scored.csv"
+    result = runner.invoke(app, ["score", str(train_csv), "-r", "ppmk-ksm",
+                                 "--model", str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output.count("error:") == 1
+    assert f"cannot use model {bad}: " in result.output
+    assert message.replace("bad.json", str(bad)) in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()

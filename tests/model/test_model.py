@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -24,23 +25,30 @@ from sklearn.utils.estimator_checks import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from kematangan import RulesetError, Scorer, load_ruleset, parse_ruleset
-from kematangan.errors import InputError
-from kematangan.model.calibrated import (
+from kematangan import (
     CalibrationDataWarning,
-    MaturityModel,
+    InputError,
     ModelNotFittedError,
     ModelRulesetMismatchError,
+    RulesetError,
+    Scorer,
+    load_ruleset,
+    parse_ruleset,
+)
+from kematangan.model import (
+    MaturityModel,
+    ModelExplanation,
+    SyntheticData,
     build_features,
     check_calibration_data,
     core_estimator,
     evaluate_model,
     expected_calibration_error,
     feature_names,
+    make_synthetic,
     plot_reliability,
     reliability_bins,
 )
-from kematangan.model.synthetic import SyntheticData, make_synthetic
 from tests.model.model_rulesets import SMALL_RULESET
 
 
@@ -179,6 +187,13 @@ def test_labels_must_be_binary_and_one_per_record(labels: list[Any],
     records = [{"members": 5}, {"members": 6}, {"members": 7}]
     with pytest.raises(InputError, match=match):
         MaturityModel("ppmk-ksm").fit(records, labels)
+
+
+def test_a_bad_label_names_its_record_counting_from_1() -> None:
+    records = [{"members": 5}, {"members": 6}, {"members": 7}]
+    with pytest.raises(InputError, match="row 2: label 'ya'") as info:
+        MaturityModel("ppmk-ksm").fit(records, [0, "ya", 1])
+    assert info.value.row == 2
 
 
 def test_small_labelled_set_warns() -> None:
@@ -384,7 +399,7 @@ def test_loaded_model_predicts_without_sklearn(fitted: MaturityModel,
     code = textwrap.dedent(f"""
         import sys
         sys.modules["sklearn"] = None  # any import of sklearn now fails
-        from kematangan.model.calibrated import MaturityModel
+        from kematangan.model import MaturityModel
         m = MaturityModel.load({str(path)!r}, "ppmk-ksm")
         p = m.predict_proba([{{"members": 12, "formed_participatory": True}}])
         print(repr(float(p[0, 1])))
@@ -395,12 +410,31 @@ def test_loaded_model_predicts_without_sklearn(fitted: MaturityModel,
 
 
 def test_importing_the_model_module_does_not_import_sklearn() -> None:
-    code = ("import sys, kematangan.model.calibrated, kematangan.model.synthetic, "
-            "kematangan.cli.model_commands; "
+    code = ("import sys, kematangan.model, kematangan.cli.model_commands; "
             "print([m for m in ('sklearn', 'matplotlib') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True,
                          text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_only_the_sklearn_host_imports_sklearn() -> None:
+    import kematangan.model
+
+    package = Path(kematangan.model.__file__).parent
+    importing = sorted(p.name for p in package.glob("*.py")
+                       if re.search(r"^\s*(from|import) sklearn\b",
+                                    p.read_text(encoding="utf-8"), re.MULTILINE))
+    assert importing == ["sklearn_host.py"]
+
+
+def test_explanations_are_model_explanations(data: SyntheticData,
+                                             fitted: MaturityModel) -> None:
+    import kematangan.model
+    from kematangan.explain.types import Explanation
+
+    e = fitted.explain(data.records[:1])[0]
+    assert isinstance(e, ModelExplanation) and not isinstance(e, Explanation)
+    assert not hasattr(kematangan.model, "Explanation")
 
 
 def test_batch_of_another_ruleset_is_refused(fitted: MaturityModel) -> None:

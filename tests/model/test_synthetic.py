@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from kematangan import Scorer, load_ruleset, parse_ruleset
-from kematangan.model.synthetic import make_synthetic
+from kematangan.model import make_synthetic
 from tests.model.model_rulesets import SMALL_RULESET
 
 

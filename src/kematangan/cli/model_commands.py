@@ -18,7 +18,7 @@ import typer
 
 from kematangan.cli.options import RulesetOpt, fail, read_problem, scorer_for
 from kematangan.cli.output import writing
-from kematangan.errors import KematanganError, suggest
+from kematangan.errors import CalibrationDataWarning, KematanganError, suggest
 
 if TYPE_CHECKING:
     from kematangan.criteria import Ruleset
@@ -61,7 +61,6 @@ def fit(
 ) -> None:
     """Fit a calibrated model of LABEL on DATA and save it as JSON."""
     from kematangan.model import MaturityModel
-    from kematangan.model.calibrated import CalibrationDataWarning
 
     scorer = scorer_for(ruleset)
     records, labels = read_labelled(data, label, scorer.ruleset)
@@ -112,7 +111,6 @@ def evaluate(
 ) -> None:
     """Brier score, log loss, ROC AUC and calibration error of a model on DATA."""
     from kematangan.model import MaturityModel, evaluate_model
-    from kematangan.model.calibrated import CalibrationDataWarning
 
     scorer = scorer_for(ruleset)
     records, labels = read_labelled(data, label, scorer.ruleset)

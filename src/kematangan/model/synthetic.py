@@ -1,9 +1,9 @@
 """SYNTHETIC group records with labels drawn from a known probability.
 
 Everything this module makes is **synthetic**: invented groups for testing and
-demonstrating the optional model (:mod:`kematangan.model.calibrated`), never evidence
-about real groups. Each record carries ``"synthetic": True`` and a ``SYN-`` group id,
-and :meth:`SyntheticData.to_dict` says ``"synthetic": true``.
+demonstrating the optional model (:class:`~kematangan.model.MaturityModel`), never
+evidence about real groups. Each record carries ``"synthetic": True`` and a ``SYN-``
+group id, and :meth:`SyntheticData.to_dict` says ``"synthetic": true``.
 
 How records are made, for a given ruleset and seed:
 
