@@ -204,6 +204,15 @@ class Source(_Strict):
     note: str | None = None
 
 
+OperationalChoice = Annotated[
+    Text | None,
+    Field(description="Why this is the ruleset's own choice where no source says it "
+          "(a threshold, a reading of a vague passage): Indonesian and optionally "
+          "English. A criterion, stage, class or exit rule gives a 'source', an "
+          "'operational_choice', or both."),
+]
+
+
 FieldType = Literal["number", "integer", "boolean", "category", "date"]
 
 
@@ -390,6 +399,7 @@ class Criterion(_Strict):
         default=None, description="What the group can do to meet this criterion."
     )
     source: Source | None = None
+    operational_choice: OperationalChoice = None
     threshold: Threshold | None = None
     range: RangeCondition | None = None
     boolean: BooleanCondition | None = None
@@ -443,6 +453,8 @@ class Stage(_Strict):
         description="Also require at least this many points from criteria of this "
         "stage.",
     )
+    source: Source | None = None
+    operational_choice: OperationalChoice = None
 
 
 class ScoreClass(_Strict):
@@ -457,6 +469,8 @@ class ScoreClass(_Strict):
         description="Criteria that must be met to be placed in this class; a group "
         "in range but missing one falls to the next lower class.",
     )
+    source: Source | None = None
+    operational_choice: OperationalChoice = None
 
 
 class ExitRule(_Strict):
@@ -465,6 +479,8 @@ class ExitRule(_Strict):
     stage: Identifier
     requires: list[Identifier] = Field(default_factory=list)
     description: Text | None = None
+    source: Source | None = None
+    operational_choice: OperationalChoice = None
 
 
 class CaseExpectation(_Strict):
