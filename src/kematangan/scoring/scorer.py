@@ -40,9 +40,10 @@ class Scorer:
     Examples
     --------
     >>> scorer = Scorer("ppmk-ksm")
+    >>> rules = {f"basic_rule_{i}": True for i in range(1, 6)}  # five basic rules
     >>> a = scorer.score({"formed_participatory": True, "members": 12,
     ...                   "members_voluntary": True, "meetings_last_3_months": 3,
-    ...                   "basic_rules_applied": 5})
+    ...                   **rules})
     >>> a.stage, a.class_, a.score
     ('growth', 'perlu_pembinaan', 25.0)
     >>> a.blocking[:2]
