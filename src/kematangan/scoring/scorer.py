@@ -95,7 +95,7 @@ class Scorer:
         --------
         >>> values, issues = Scorer("ppmk-ksm").encode({"members": 12})
         >>> values[1], len(values), issues
-        (12.0, 20, [])
+        (12.0, 28, [])
         """
         return encode_record(self.plan, record, None)
 
