@@ -29,16 +29,18 @@ from kematangan.monitor import (
 )
 from tests.strategies import records
 
+RULES = {f"basic_rule_{i}": True for i in range(1, 6)}
 GROWTH = {"formed_participatory": True, "members": 12, "members_voluntary": True,
-          "meetings_last_3_months": 3, "basic_rules_applied": 5}
+          "meetings_last_3_months": 3, **RULES}
 # Everything met: stage release, class maju, exit ready (ppmk-ksm).
-ALL_MET = {**GROWTH, "admin_books_kept": True, "business_plan_months_since_review": 3,
+ALL_MET = {**GROWTH, "facilitator_visits_last_3_months": 2, "admin_books_kept": True,
+           "business_plan_months_since_review": 3, "works_with_other_groups": True,
            "revolving_fund_access": True, "arrears_instalments": 0,
            "members_saving": 12, "trainings_last_12_months": 2, "activity_months": 24,
            "decisions_by_musyawarah": True, "partnerships": 2, "market_access": True,
-           "own_capital_growth_pct": 5.0, "local_cadres": 2,
-           "cadres_able_to_facilitate": True, "legal_standing": True,
-           "multistakeholder_cooperation": True}
+           "ppmk_capital_added": True, "own_capital_growth_pct": 5.0, "local_cadres": 2,
+           "cadres_chosen_by_musyawarah": True, "cadres_able_to_facilitate": True,
+           "legal_standing": True, "multistakeholder_cooperation": True}
 
 HAVE_DURABLE = importlib.util.find_spec("durable_rules_engine") is not None
 needs_durable = pytest.mark.skipif(not HAVE_DURABLE, reason="needs durable-rules")
@@ -67,7 +69,7 @@ def test_event_sequence(scorers: dict[str, Scorer], engine: str) -> None:
     assert isinstance(reached, StageReached)
     assert (reached.group_id, reached.before, reached.after) == ("g1", None, "growth")
     assert reached.at == at
-    assert reached.ruleset.id == "ppmk-ksm" and reached.ruleset.version == "1.0.0"
+    assert reached.ruleset.id == "ppmk-ksm" and reached.ruleset.version == "2.0.0"
     assert reached.ruleset.hash == m.scorer.plan.content_hash
     assert "enough_members" in reached.changed
 
@@ -83,9 +85,11 @@ def test_event_sequence(scorers: dict[str, Scorer], engine: str) -> None:
     assert arrears[0].changed == ("no_arrears",)
 
     more = m.update("g1", {"arrears_instalments": 4})
-    assert kinds(more) == ["stage_lost", "gate_failed"]
+    assert kinds(more) == ["stage_lost", "class_changed", "gate_failed"]
     assert (more[0].before, more[0].after) == ("release", "growth")
-    gate = more[1]
+    # a KSM penunggak is never in the top class
+    assert (more[1].before, more[1].after) == ("maju", "berkembang")
+    gate = more[2]
     assert isinstance(gate, GateFailed)
     assert (gate.criterion, gate.stage, gate.before, gate.after) == (
         "repayment_current", "strengthening", "met", "not_met")
@@ -204,7 +208,7 @@ def test_export_restore_json_round_trip(scorers: dict[str, Scorer],
     for monitor in (m, back):
         monitor.update("a", {"arrears_instalments": 4},
                        at=datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC))
-    assert list(back.events()) == list(m.events())[-3:]
+    assert list(back.events()) == list(m.events())[-4:]
 
 
 def test_restore_refuses_another_ruleset(scorers: dict[str, Scorer]) -> None:
@@ -255,7 +259,7 @@ def test_thread_safety(scorers: dict[str, Scorer]) -> None:
                  {"members": int(rng.integers(0, 20)),
                   "formed_participatory": bool(rng.integers(0, 2)),
                   "meetings_last_3_months": 3, "members_voluntary": True,
-                  "basic_rules_applied": 5}) for _ in range(200)] for _ in range(4)]
+                  **RULES}) for _ in range(200)] for _ in range(4)]
     errors: list[BaseException] = []
 
     def work(stream: list[tuple[str, dict[str, Any]]]) -> None:

@@ -13,7 +13,15 @@ from pathlib import Path
 
 from kematangan.criteria import list_rulesets, load_ruleset
 from kematangan.criteria.meaning import criterion_max_points
-from kematangan.criteria.ruleset import Criterion, Ruleset
+from kematangan.criteria.ruleset import (
+    Criterion,
+    ExitRule,
+    Ruleset,
+    ScoreClass,
+    Source,
+    Stage,
+    Text,
+)
 from kematangan.criteria.schema import ruleset_json_schema_text
 
 __all__ = ["cli_reference", "generated_pages", "ruleset_page", "write_pages"]
@@ -60,7 +68,7 @@ def ruleset_page(rs: Ruleset, example: Path | None = None) -> str:
     --------
     >>> page = ruleset_page(load_ruleset("ppmk-ksm"))
     >>> page.splitlines()[0]
-    '# ppmk-ksm 1.0.0: PNPM Mandiri Perkotaan KSM maturity (PPMK)'
+    '# ppmk-ksm 2.0.0: PNPM Mandiri Perkotaan KSM maturity (PPMK)'
     """
     out = [f"# {rs.id} {rs.version}: {rs.title.get('en')}", "",
            f"*{rs.title.get('id')}*", "",
@@ -123,11 +131,43 @@ def ruleset_page(rs: Ruleset, example: Path | None = None) -> str:
         out += ["", "## Exit readiness", "",
                 f"Ready for exit when stage `{rs.exit.stage}` is reached and "
                 f"these criteria are met: {req}."]
+    out += ["", *_basis_section(rs)]
     out += ["", "## Embedded test cases", "", f"{len(rs.tests)} cases:", ""]
     out += [f"- {t.name}" for t in rs.tests]
     if example is not None and example.exists():
         out += ["", *_example_section(rs, example)]
     return "\n".join(out) + "\n"
+
+
+def _basis_section(rs: Ruleset) -> list[str]:
+    """What each criterion, stage, class and exit rule rests on."""
+    items: list[tuple[str, Criterion | Stage | ScoreClass | ExitRule]] = [
+        *((f"criterion `{c.id}`", c) for c in rs.criteria),
+        *((f"stage `{s.id}`", s) for s in rs.stages),
+        *((f"class `{k.id}`", k) for k in rs.classes),
+        *((("exit", rs.exit),) if rs.exit is not None else ()),
+    ]
+    out = ["## Basis", "",
+           "The source passage each criterion, stage, class and exit rule rests on, "
+           "and where the ruleset makes its own operational choice, the reason.", "",
+           "| item | source (passage) | operational choice (reason) |", "|---|---|---|"]
+    for name, item in items:
+        out.append(f"| {name} | {_source_cell(item.source)} | "
+                   f"{_choice_cell(item.operational_choice)} |")
+    return out
+
+
+def _source_cell(src: Source | None) -> str:
+    if src is None:
+        return ""
+    text = src.title + (f" <{src.url}>" if src.url else "")
+    if src.passage:
+        text += f': "{src.passage}"'
+    return _cell(text)
+
+
+def _choice_cell(choice: Text | None) -> str:
+    return _cell(choice.get("en")) if choice is not None else ""
 
 
 def _example_section(rs: Ruleset, example: Path) -> list[str]:

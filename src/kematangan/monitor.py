@@ -31,9 +31,10 @@ a queue that :meth:`~GroupMonitor.events` drains.
 Examples
 --------
 >>> monitor = GroupMonitor("ppmk-ksm")
+>>> rules = {f"basic_rule_{i}": True for i in range(1, 6)}  # the five basic rules
 >>> events = monitor.update("KSM-01", {
 ...     "formed_participatory": True, "members": 12, "members_voluntary": True,
-...     "meetings_last_3_months": 3, "basic_rules_applied": 5})
+...     "meetings_last_3_months": 3, **rules})
 >>> [e.type for e in events]
 ['stage_reached', 'class_changed']
 >>> events[0].before, events[0].after

@@ -53,11 +53,11 @@ def test_rulesets_test_runs_embedded_cases() -> None:
 def test_rulesets_test_fails_on_a_wrong_expectation(tmp_path: Path) -> None:
     path = tmp_path / "r.yaml"
     text = (ROOT / "rulesets" / "ppmk-ksm.yaml").read_text(encoding="utf-8")
-    path.write_text(text.replace("score: 49, class: berkembang",
-                                 "score: 50, class: berkembang"), "utf-8")
+    path.write_text(text.replace("score: 50, class: berkembang",
+                                 "score: 51, class: berkembang"), "utf-8")
     result = runner.invoke(app, ["rulesets", "test", str(path)])
     assert result.exit_code == 1
-    assert "score: expected 50.0, got 49.0" in result.output
+    assert "score: expected 51.0, got 50.0" in result.output
 
 
 def test_rulesets_schema_prints_json_schema() -> None:

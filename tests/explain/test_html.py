@@ -108,7 +108,7 @@ def test_portfolio_page_has_distributions_blockers_and_exit_count() -> None:
     for title in ("Sebaran tahap", "Sebaran kelas", "Penghambat yang paling sering",
                   "Kelompok siap dilepas", "Alasan utama"):
         assert title in page
-    assert "1 / 11" in page
+    assert "1 / 19" in page
 
 
 @pytest.mark.parametrize("name", BUNDLED)
@@ -120,7 +120,7 @@ def test_portfolio_table_is_cut_at_max_rows() -> None:
     s = scorer("ppmk-ksm")
     batch = s.score_batch([c.record for c in s.ruleset.tests])
     page = portfolio_report_html(batch, s, max_rows=2)
-    assert "Menampilkan 2 dari 11 kelompok." in page
+    assert "Menampilkan 2 dari 19 kelompok." in page
 
 
 def test_data_is_escaped() -> None:

@@ -40,13 +40,13 @@ def test_english_on_request(render: Render) -> None:
 def test_every_rendering_names_the_ruleset_and_inputs(render: Render) -> None:
     e = ksm02()
     text = render(e)
-    assert e.ruleset.hash in text and "ppmk-ksm versi 1.0.0" in text
+    assert e.ruleset.hash in text and "ppmk-ksm versi 2.0.0" in text
     assert "Jumlah anggota" in text and "10 orang" in text
 
 
 def test_text_lists_reasons_with_condition_data_and_advice() -> None:
     text = render_text(ksm02())
-    assert ("1. Administrasi kelompok tertib: tidak terpenuhi, 6 poin hilang, "
+    assert ("1. Administrasi kelompok tertib: tidak terpenuhi, 5 poin hilang, "
             "menahan tahap") in text
     assert "Syarat: Buku administrasi (anggota dan keuangan) tertib: ya" in text
     assert "Data: Buku administrasi (anggota dan keuangan) tertib = tidak" in text

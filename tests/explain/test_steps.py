@@ -71,11 +71,11 @@ def test_class_target_reaches_the_lowest_score_exactly() -> None:
 
 def test_named_class_target_such_as_unggulan() -> None:
     s = scorer("ksm-unggulan")
-    record = case("ksm-unggulan", "KSM-10")  # two of four resource indicators
+    record = case("ksm-unggulan", "KSM-09")  # no partnership: criterion 6 not met
     ns = next_steps(s.score(record), s, "unggulan")
     assert ns is not None and ns.reachable
     assert ns.result is not None and ns.result.class_ == "unggulan"
-    assert changes(ns) == [("local_cadres", 0, 1)]
+    assert changes(ns) == [("partnerships", 0, 1)]
 
 
 def test_any_of_picks_the_cheapest_option() -> None:
@@ -113,7 +113,8 @@ def test_unknown_data_must_be_recorded_first() -> None:
     assert not ns.reachable and ns.result is None
     assert ns.record_first == ["members_saving"]
     assert ns.blockers[0].kind == "record_first"
-    assert ns.blockers[0].message.id.startswith("Catat dulu 'Anggota yang menabung")
+    assert ns.blockers[0].message.id.startswith(
+        "Catat dulu 'Jumlah anggota yang menabung")
 
 
 def test_invalid_data_must_be_fixed_first() -> None:
@@ -132,7 +133,7 @@ def test_a_field_the_group_cannot_change_is_no_path() -> None:
 
 def test_missing_value_with_a_meaning_may_be_filled_in() -> None:
     s = scorer("ksm-unggulan")
-    ns = next_steps(s.score(case("ksm-unggulan", "KSM-16")), s, "unggulan")
+    ns = next_steps(s.score(case("ksm-unggulan", "KSM-19")), s, "unggulan")
     assert ns is not None and ns.reachable
     assert ("business_plan_months_since_review", None, 12.0) in changes(ns)
 

@@ -16,7 +16,8 @@ from kematangan import (
 )
 
 GROWTH = {"formed_participatory": True, "members": 12, "members_voluntary": True,
-          "meetings_last_3_months": 3, "basic_rules_applied": 5}
+          "meetings_last_3_months": 3,
+          **{f"basic_rule_{i}": True for i in range(1, 6)}}
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def test_embedded_cases_pass(name: str) -> None:
 
 def test_result_names_ruleset_version_and_hash(scorer: Scorer) -> None:
     a = scorer.score(GROWTH)
-    assert (a.ruleset.id, a.ruleset.version) == ("ppmk-ksm", "1.0.0")
+    assert (a.ruleset.id, a.ruleset.version) == ("ppmk-ksm", "2.0.0")
     assert a.ruleset.hash == scorer.ruleset.content_hash
 
 

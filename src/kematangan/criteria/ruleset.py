@@ -205,6 +205,15 @@ class Source(_Strict):
     note: str | None = None
 
 
+OperationalChoice = Annotated[
+    Text | None,
+    Field(description="Why this is the ruleset's own choice where no source says it "
+          "(a threshold, a reading of a vague passage): Indonesian and optionally "
+          "English. A criterion, stage, class or exit rule gives a 'source', an "
+          "'operational_choice', or both."),
+]
+
+
 FieldType = Literal["number", "integer", "boolean", "category", "date"]
 
 
@@ -234,12 +243,12 @@ class FieldSpec(_Strict):
     better: Literal["higher", "lower", "none"] = Field(
         default="none", description="The direction in which the value is better."
     )
-    unconfirmed: list[Literal["min", "max"]] = Field(
+    unconfirmed: list[Literal["min", "max", "meaning"]] = Field(
         default_factory=list,
-        description="Bounds that are working assumptions (placeholders) rather than "
-        "taken from the official source. They are shown as unconfirmed wherever "
-        "the bound is shown, and a value beyond an unconfirmed bound is used, with a "
-        "note, instead of being refused.",
+        description="What is a working assumption rather than taken from the "
+        "official source: a bound (min, max) or the field's meaning. It is shown as "
+        "unconfirmed wherever it is shown, and a value beyond an unconfirmed bound "
+        "is used, with a note, instead of being refused.",
     )
     display: Literal["number", "percent"] = Field(
         default="number",
@@ -272,7 +281,7 @@ class FieldSpec(_Strict):
         if self.min is not None and self.max is not None and self.min > self.max:
             raise fault("min_above_max", min=self.min, max=self.max)
         for bound in self.unconfirmed:
-            if getattr(self, bound) is None:
+            if bound != "meaning" and getattr(self, bound) is None:
                 raise fault("unconfirmed_needs_bound", bound=bound)
         if self.display == "percent" and self.type != "number":
             raise fault("display_percent_needs_number", type=self.type)
@@ -304,6 +313,11 @@ class Derived(_Strict):
     display: Literal["number", "percent"] = Field(
         default="number",
         description="How values are shown: 'percent' for a share from 0 to 1.",
+    )
+    unconfirmed: list[Literal["formula"]] = Field(
+        default_factory=list,
+        description="'formula' when the expression is a working assumption the "
+        "source does not settle; shown as unconfirmed wherever it is shown.",
     )
 
 
@@ -442,6 +456,7 @@ class Criterion(_Strict):
         default=None, description="What the group can do to meet this criterion."
     )
     source: Source | None = None
+    operational_choice: OperationalChoice = None
     threshold: Threshold | None = None
     range: RangeCondition | None = None
     boolean: BooleanCondition | None = None
@@ -495,6 +510,8 @@ class Stage(_Strict):
         description="Also require at least this many points from criteria of this "
         "stage.",
     )
+    source: Source | None = None
+    operational_choice: OperationalChoice = None
 
 
 class ScoreClass(_Strict):
@@ -509,6 +526,8 @@ class ScoreClass(_Strict):
         description="Criteria that must be met to be placed in this class; a group "
         "in range but missing one falls to the next lower class.",
     )
+    source: Source | None = None
+    operational_choice: OperationalChoice = None
 
 
 class ExitRule(_Strict):
@@ -517,6 +536,8 @@ class ExitRule(_Strict):
     stage: Identifier
     requires: list[Identifier] = Field(default_factory=list)
     description: Text | None = None
+    source: Source | None = None
+    operational_choice: OperationalChoice = None
 
 
 class CaseExpectation(_Strict):

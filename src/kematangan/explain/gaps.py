@@ -57,7 +57,7 @@ def gaps(assessment: Assessment, ruleset_or_scorer: ScorerLike) -> Gaps:
     >>> g.stage.target, g.stage.missing
     ('strengthening', ['admin_books'])
     >>> g.class_.target, g.class_.points_short
-    ('maju', 26.0)
+    ('maju', 25.0)
     """
     ctx = context(ruleset_or_scorer)
     ctx.check(assessment)

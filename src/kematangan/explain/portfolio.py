@@ -52,7 +52,7 @@ def portfolio(batch: BatchResult, ruleset_or_scorer: ScorerLike, k: int = 3
     >>> p = portfolio(scorer.score_batch([c.record for c in scorer.ruleset.tests]),
     ...               scorer)
     >>> p.records, p.exit_ready, p.blockers[0][0]
-    (11, 1, 'admin_books')
+    (19, 1, 'repayment_current')
     """
     ctx = context(ruleset_or_scorer)
     plan, raw, rs = batch.plan, batch.raw, ctx.ruleset

@@ -150,7 +150,7 @@ def reasons(assessment: Assessment, ruleset_or_scorer: ScorerLike,
     >>> a = scorer.score(scorer.ruleset.tests[1].record)
     >>> top = reasons(a, scorer, k=2)
     >>> [(r.criterion, r.outcome.value, r.points_lost, r.blocks) for r in top]
-    [('admin_books', 'not_met', 6.0, ['stage']), ('continuing_activities', 'unknown', 7.0, [])]
+    [('admin_books', 'not_met', 5.0, ['stage']), ('continuing_activities', 'unknown', 6.0, [])]
     >>> top[0].condition.id, top[0].advice.get("en")[:30]
     ('Buku administrasi (anggota dan keuangan) tertib: ya', 'Update the membership book and')
     """

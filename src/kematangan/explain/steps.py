@@ -173,7 +173,7 @@ def next_steps(assessment: Assessment, ruleset_or_scorer: ScorerLike,
     >>> [(c.field, c.before, c.after) for s in plan.steps for c in s.changes]
     [('admin_books_kept', False, True)]
     >>> next_steps(scorer.score({"members": 2}), scorer).record_first[:2]
-    ['basic_rules_applied', 'formed_participatory']
+    ['basic_rule_1', 'basic_rule_2']
     """
     ctx = context(ruleset_or_scorer)
     ctx.check(assessment)

@@ -349,7 +349,7 @@ def check_ruleset(saved: SavedModel, plan: Plan, source: str = "<model>") -> Non
     >>> check_ruleset(saved, Scorer("ppmk-ksm").plan, "m.json")
     Traceback (most recent call last):
     ...
-    kematangan.errors.ModelRulesetMismatchError: m.json: ruleset.hash: the model was fitted with ruleset 'ppmk-ksm' 1.0.0 (hash 000000000000), but the ruleset given is 'ppmk-ksm' 1.0.0 (hash ...); its features would not line up (fix: load the ruleset the model was fitted with, or refit the model)
+    kematangan.errors.ModelRulesetMismatchError: m.json: ruleset.hash: the model was fitted with ruleset 'ppmk-ksm' 1.0.0 (hash 000000000000), but the ruleset given is 'ppmk-ksm' ... (hash ...); its features would not line up (fix: load the ruleset the model was fitted with, or refit the model)
     """
     check = _Checker(source)
     # The hash covers the id and version; a file whose hash matches but whose id or

@@ -149,7 +149,7 @@ def make_synthetic(ruleset: Ruleset | str | os.PathLike[str], n: int = 500, *,
     >>> data.synthetic, len(data), data.records[0]["group_id"]
     (True, 4, 'SYN-00001')
     >>> data.weights
-    {'formed_participatory': 3.0, 'trainings_last_12_months': 3.0, 'multistakeholder_cooperation': 3.0}
+    {'formed_participatory': 3.0, 'arrears_instalments': -3.0, 'multistakeholder_cooperation': 3.0}
     >>> bool(((data.probabilities > 0) & (data.probabilities < 1)).all())
     True
     """

@@ -393,7 +393,7 @@ def build_assessment(plan: Plan, row: RowResult, issues: Sequence[Problem],
     >>> from kematangan.scoring.plan import compile_plan
     >>> from kematangan.scoring.engines.record import RecordEngine
     >>> plan = compile_plan(load_ruleset("ppmk-ksm"))
-    >>> row = RecordEngine(plan).score_one([float("nan")] * 20)
+    >>> row = RecordEngine(plan).score_one([float("nan")] * len(plan.fields))
     >>> a = build_assessment(plan, row, [], "KSM-1")
     >>> a.stage, a.stage_upper, a.outcomes["enough_members"].outcome.value
     (None, 'release', 'unknown')

@@ -42,9 +42,10 @@ class Scorer:
     Examples
     --------
     >>> scorer = Scorer("ppmk-ksm")
+    >>> rules = {f"basic_rule_{i}": True for i in range(1, 6)}  # five basic rules
     >>> a = scorer.score({"formed_participatory": True, "members": 12,
     ...                   "members_voluntary": True, "meetings_last_3_months": 3,
-    ...                   "basic_rules_applied": 5})
+    ...                   **rules})
     >>> a.stage, a.class_, a.score
     ('growth', 'perlu_pembinaan', 25.0)
     >>> a.blocking[:2]
@@ -100,7 +101,7 @@ class Scorer:
         --------
         >>> values, issues = Scorer("ppmk-ksm").encode({"members": 12})
         >>> values[1], len(values), issues
-        (12.0, 20, [])
+        (12.0, 28, [])
         """
         values, problems = encode_record(self.plan, record, None)
         at = self.plan.assessment_date

@@ -443,8 +443,8 @@ def settle(step: CriterionStep, x: float) -> tuple[float, float]:
     >>> from kematangan.scoring.plan import compile_plan
     >>> plan = compile_plan(load_ruleset("poktan-2018"))
     >>> step = next(c for c in plan.criteria if c.kind == "score")
-    >>> settle(step, step.met_at), settle(step, NAN)
-    ((1.0, 50.0), (nan, 0.0))
+    >>> settle(step, 30.0), settle(step, NAN)
+    ((1.0, 30.0), (nan, 0.0))
     """
     top = step.max_points
     if step.kind == "condition":

@@ -321,8 +321,9 @@ def compile_record_function(plan: Plan) -> RecordFunction:
     --------
     >>> from kematangan.criteria import load_ruleset
     >>> from kematangan.scoring.plan import compile_plan
-    >>> run = compile_record_function(compile_plan(load_ruleset("ppmk-ksm")))
-    >>> row = run([float("nan")] * 20)
+    >>> plan = compile_plan(load_ruleset("ppmk-ksm"))
+    >>> run = compile_record_function(plan)
+    >>> row = run([float("nan")] * len(plan.fields))
     >>> row.stage, row.stage_upper, row.score_upper
     (-1, 3, 100.0)
     """
