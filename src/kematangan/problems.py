@@ -127,8 +127,8 @@ class Problem:
                 out[name] = got
         if self.path:
             out["path"] = self.path
-        if self.value is not None or self.row is not None:
-            out["value"] = self.value
+        if self.file is None and self.line is None and not self.path:
+            out["value"] = self.value  # a data problem says which value, even none
         if self.count != 1:
             out["count"] = self.count
         if self.params:

@@ -7,6 +7,7 @@ sheet with its spreadsheet row, column, value, problem and fix.
 
 from __future__ import annotations
 
+import datetime
 import os
 import time
 from collections.abc import Callable
@@ -148,12 +149,14 @@ def score_file(
     chunk_rows: int | None = None,
     progress: Callable[[int], None] | None = None,
     timings: dict[str, float] | None = None,
+    assessed_on: datetime.date | None = None,
 ) -> FileSummary:
     """Score every row of ``source`` and write ``target`` (.xlsx, .csv, .jsonl,
     .parquet): results, then errors, summary and ruleset sheets (beside files for
     the formats without sheets).
 
-    ``timings``, when given, receives the seconds spent reading and parsing
+    ``assessed_on`` is the assessment date of rows that have none (see
+    :meth:`~kematangan.scoring.Scorer.score`). ``timings``, when given, receives the seconds spent reading and parsing
     (``read``), scoring and explaining (``score``) and writing (``write``).
 
     Raises
@@ -187,7 +190,8 @@ def score_file(
         for table in iter_tables(source, rs, sheet=sheet, chunk_rows=chunk_rows):
             lap("read")
             batch = scorer.score_batch(table.columns, group_ids=table.group_ids,
-                                       row_numbers=table.row_numbers)
+                                       row_numbers=table.row_numbers,
+                                       assessed_on=assessed_on)
             cols: dict[str, Any] = dict(table.passthrough)
             for name, col in result_columns(scorer, batch, lang=lang,
                                             top_reasons=top_reasons,

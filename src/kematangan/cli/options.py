@@ -7,6 +7,7 @@ one, and ``kematangan --help`` must not pay for pydantic, numpy or the scoring c
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
     from kematangan.scoring import Scorer
 
-__all__ = ["LangOpt", "RulesetOpt", "SheetOpt", "fail", "read_problem", "scorer_for",
+__all__ = ["AssessedOnOpt", "LangOpt", "RulesetOpt", "SheetOpt", "fail", "read_problem", "scorer_for",
            "sheet_ref"]
 
 
@@ -37,6 +38,34 @@ LangOpt = Annotated[str, typer.Option(
 SheetOpt = Annotated[str | None, typer.Option(
     help="Sheet name or 0-based index (workbooks). Default: the first sheet whose "
     "headers match the ruleset.")]
+
+
+def _check_date(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            _dt.date.fromisoformat(value)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not a date; write it as "
+                                     "YYYY-MM-DD, e.g. 2024-06-30") from None
+    return value
+
+
+AssessedOnOpt = Annotated[str | None, typer.Option(
+    "--assessed-on", metavar="YYYY-MM-DD",
+    help="The date of the assessment, for rulesets with an assessment-date field: "
+    "used for every row that has none (the clock is never read).",
+    callback=_check_date)]
+
+
+def assessed_on(value: str | None) -> _dt.date | None:
+    """The ``--assessed-on`` value as a date (already checked by the option).
+
+    Examples
+    --------
+    >>> assessed_on("2024-06-30"), assessed_on(None)
+    (datetime.date(2024, 6, 30), None)
+    """
+    return None if value is None else _dt.date.fromisoformat(value)
 
 
 def sheet_ref(sheet: str | None) -> str | int | None:

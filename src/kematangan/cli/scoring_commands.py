@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kematangan.cli.options import (
+    AssessedOnOpt,
     LangOpt,
     RulesetOpt,
     SheetOpt,
+    assessed_on,
     fail,
     read_problem,
     scorer_for,
@@ -35,7 +37,8 @@ InputArg = Annotated[Path, typer.Argument(
     "one row per group.")]
 
 
-def _read(path: Path, scorer: Scorer, sheet: str | None) -> BatchResult:
+def _read(path: Path, scorer: Scorer, sheet: str | None, date: str | None
+          ) -> BatchResult:
     from kematangan.io import read_table
 
     try:
@@ -45,7 +48,8 @@ def _read(path: Path, scorer: Scorer, sheet: str | None) -> BatchResult:
     except OSError as err:
         fail(read_problem(path, err))
     return scorer.score_batch(table.columns, group_ids=table.group_ids,
-                              row_numbers=table.row_numbers)
+                              row_numbers=table.row_numbers,
+                              assessed_on=assessed_on(date))
 
 
 def _emit(text: str, output: Path | None, input: Path) -> None:
@@ -72,6 +76,7 @@ def score(
     model: Annotated[Path | None, typer.Option(
         help="A model saved by 'kematangan model fit': adds its probability "
         "beside the rules' result.")] = None,
+    assessed: AssessedOnOpt = None,
 ) -> None:
     """Score every row of INPUT; write every row back with its results."""
     from rich.console import Console
@@ -106,7 +111,7 @@ def score(
         try:
             summary = score_file(input, scorer, target, sheet=sheet_ref(sheet),
                                  lang=lang, top_reasons=top_reasons, model=fitted,
-                                 progress=advance)
+                                 progress=advance, assessed_on=assessed_on(assessed))
         except KematanganError as err:
             fail(str(err))
     rs = scorer.ruleset
@@ -139,6 +144,7 @@ def explain(
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file instead of the screen.")] = None,
     sheet: SheetOpt = None,
+    assessed: AssessedOnOpt = None,
 ) -> None:
     """Explain each group's result: what holds it back and the next steps."""
     from kematangan.explain import explain as explain_result
@@ -147,7 +153,7 @@ def explain(
     if format not in ("text", "md", "json", "html"):
         raise typer.BadParameter("use text, md, json or html", param_hint="--format")
     scorer = scorer_for(ruleset)
-    batch = _read(input, scorer, sheet)
+    batch = _read(input, scorer, sheet, assessed)
     rows = range(len(batch))
     if group is not None:
         ids = [] if batch.group_ids is None else batch.group_ids.tolist()
@@ -179,12 +185,13 @@ def report(
     lang: LangOpt = "id",
     top_reasons: Annotated[int, typer.Option(min=1)] = 3,
     sheet: SheetOpt = None,
+    assessed: AssessedOnOpt = None,
 ) -> None:
     """Write a self-contained HTML portfolio report for every group in INPUT."""
     from kematangan.explain import portfolio_report_html
 
     scorer = scorer_for(ruleset)
-    batch = _read(input, scorer, sheet)
+    batch = _read(input, scorer, sheet, assessed)
     _emit(portfolio_report_html(batch, scorer, lang, k=top_reasons), output, input)
 
 
