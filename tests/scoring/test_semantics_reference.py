@@ -94,3 +94,21 @@ def test_compiled_function_agrees_on_edge_values(values: list[float]) -> None:
     plan = Scorer(sink()).plan
     assert_same(compile_record_function(plan)(values),
                 RecordEngine(plan).score_one(values))
+
+
+def test_threads_change_nothing() -> None:
+    rng = np.random.default_rng(5)
+    scorer = Scorer("ppmk-ksm")
+    n = 3 * 65_536 + 17
+    columns = {f.id: np.where(rng.random(n) < 0.1, np.nan,
+                              rng.integers(0, 30, n))
+               for f in scorer.plan.fields if f.type in ("number", "integer")}
+    columns.update({f.id: np.where(rng.random(n) < 0.1, np.nan,
+                                   rng.integers(0, 2, n).astype(float))
+                    for f in scorer.plan.fields if f.type == "boolean"})
+    one = Scorer("ppmk-ksm", workers=1).score_batch(columns)
+    many = Scorer("ppmk-ksm", workers=4).score_batch(columns)
+    assert np.array_equal(one.raw.outcomes, many.raw.outcomes)
+    assert np.array_equal(one.score, many.score)
+    assert one.stage.tolist() == many.stage.tolist()
+    assert [str(p) for p in one.issues] == [str(p) for p in many.issues]

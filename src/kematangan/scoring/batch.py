@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -21,10 +21,26 @@ from kematangan.scoring.result import (
     decode_value,
 )
 
-__all__ = ["BatchResult"]
+__all__ = ["BatchResult", "record_positions"]
 
 _OUTCOME_NAMES = np.array(["unknown", "not_met", "met", "not_applicable"],
                           dtype=object)
+
+
+def record_positions(row_numbers: npt.NDArray[np.int64], wanted: Sequence[int]
+                     ) -> dict[int, int]:
+    """The position in the batch of each wanted row number (a few problems among a
+    million records cost a few lookups, not a dict of a million rows).
+
+    Examples
+    --------
+    >>> record_positions(np.array([4, 7, 9]), [9, 4])
+    {4: 0, 9: 2}
+    """
+    if not wanted:
+        return {}
+    at = np.flatnonzero(np.isin(row_numbers, np.unique(np.asarray(wanted))))
+    return dict(zip(row_numbers[at].tolist(), at.tolist(), strict=True))
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,10 +148,12 @@ class BatchResult:
         ...  for p in ps]
         [(1, 2, 'below_minimum')]
         """
-        index = {r: i for i, r in enumerate(self.row_numbers.tolist())}
+        index = record_positions(self.row_numbers,
+                                 [x.row for x in self.issues if x.row is not None])
         out: dict[int, list[Problem]] = {}
         for issue in self.issues:
-            out.setdefault(index[issue.row], []).append(issue)
+            at = -1 if issue.row is None else index[issue.row]
+            out.setdefault(at, []).append(issue)
         return out
 
     def assessment(self, i: int) -> Assessment:

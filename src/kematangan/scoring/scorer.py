@@ -15,7 +15,7 @@ from kematangan.criteria.loader import load_ruleset
 from kematangan.criteria.ruleset import Ruleset
 from kematangan.errors import InputError, RecordError
 from kematangan.problems import Problem
-from kematangan.scoring.batch import BatchResult
+from kematangan.scoring.batch import BatchResult, record_positions
 from kematangan.scoring.checks import check_columns, check_record
 from kematangan.scoring.engines import Engine, check_engine_name, create_engine
 from kematangan.scoring.inputs import encode_column, encode_record
@@ -38,6 +38,9 @@ class Scorer:
         ``"numpy"`` (default: batches vectorised), ``"record"`` (plain Python) or
         ``"durable"`` (the durable-rules engine); the same results, see the
         engines page. The engine itself is :attr:`backend`.
+    workers
+        Threads the numpy engine scores a large batch with (default: every core).
+        Results, and their order, do not depend on it.
 
     Examples
     --------
@@ -53,13 +56,13 @@ class Scorer:
     """
 
     def __init__(self, ruleset: Ruleset | str | os.PathLike[str],
-                 engine: EngineName = "numpy") -> None:
+                 engine: EngineName = "numpy", *, workers: int | None = None) -> None:
         check_engine_name(engine)
         self.ruleset: Ruleset = load_ruleset(ruleset)
         self.plan: Plan = compile_plan(self.ruleset)
         self.engine: EngineName = engine
         """The engine's name."""
-        self.backend: Engine = create_engine(engine, self.plan)
+        self.backend: Engine = create_engine(engine, self.plan, workers=workers)
         """The engine scoring for this scorer (see :mod:`kematangan.scoring.engines`)."""
 
     def __repr__(self) -> str:
@@ -171,10 +174,11 @@ class Scorer:
             if len(gid_arr) != n:
                 raise InputError(f"{len(gid_arr)} group ids for {n} records",
                                  fix="pass one group id per record")
-        order = {r: i for i, r in enumerate(rows.tolist())}
+        order = record_positions(rows, [x.row for x in issues if x.row is not None])
         where = {f.id: f.index for f in self.plan.fields}
         # By record, then field; a failed check (no single field) after its values.
-        issues.sort(key=lambda x: (order[x.row], where.get(x.field or "", len(where))))
+        issues.sort(key=lambda x: (-1 if x.row is None else order[x.row],
+                                   where.get(x.field or "", len(where))))
         return BatchResult(self.plan, raw, gid_arr, tuple(issues), rows)
 
 

@@ -85,8 +85,11 @@ def check_engine_name(name: str) -> None:
                      + ", ".join(engine_names()))
 
 
-def create_engine(name: str, plan: Plan) -> Engine:
+def create_engine(name: str, plan: Plan, *, workers: int | None = None) -> Engine:
     """Compile ``plan`` for the engine called ``name``.
+
+    ``workers`` is how many threads the numpy engine scores a large batch with
+    (default: every core); the others score record by record and ignore it.
 
     Examples
     --------
@@ -98,5 +101,7 @@ def create_engine(name: str, plan: Plan) -> Engine:
     """
     check_engine_name(name)
     module, cls = _REGISTRY[name]
-    engine: Engine = getattr(importlib.import_module(module), cls)(plan)
+    factory = getattr(importlib.import_module(module), cls)
+    engine: Engine = factory(plan, workers=workers) if name == "numpy" else factory(
+        plan)
     return engine
