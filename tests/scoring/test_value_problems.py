@@ -24,7 +24,8 @@ DATE = FieldSlot("d", 4, "date", None, None, (), "D")
     [
         (NUMBER, -1, "below_minimum"), (NUMBER, 11, "above_maximum"),
         (NUMBER, "12", "expected_number"), (NUMBER, True, "expected_number"),
-        (NUMBER, float("inf"), "not_finite"), (INTEGER, 2.5, "not_whole"),
+        (NUMBER, float("inf"), "not_finite"), (NUMBER, 10**400, "not_finite"),
+        (INTEGER, 2.5, "not_whole"),
         (BOOLEAN, "ya", "expected_boolean"), (BOOLEAN, 2, "expected_boolean"),
         (CATEGORY, "dagan", "not_a_category_close"),
         (CATEGORY, "xyz", "not_a_category"), (CATEGORY, 3, "not_a_category"),

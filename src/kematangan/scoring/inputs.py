@@ -127,7 +127,10 @@ def _encode_number(slot: FieldSlot, raw: Any) -> tuple[float, Failure | None]:
         raw, int | float | np.integer | np.floating | decimal.Decimal
     ):
         return NAN, ("expected_number", _got(raw))
-    v = float(raw)
+    try:
+        v = float(raw)
+    except OverflowError:  # an int (or Decimal) beyond any float
+        return NAN, ("not_finite", _got(raw))
     if not math.isfinite(v):
         return NAN, ("not_finite", _got(raw))
     if slot.type == "integer" and not v.is_integer():
@@ -220,9 +223,14 @@ def encode_column(slot: FieldSlot, column: Sequence[Any] | npt.NDArray[Any],
         out = days.astype(np.int64).astype(np.float64)
         out[np.isnat(days)] = NAN
         return out
-    seq = list(column)
+    seq = column if isinstance(column, list) else list(column)
     if len(seq) != n:
         raise ValueError(f"column {slot.id!r} has {len(seq)} values, expected {n}")
+    bulk = _bulk(slot, seq)
+    if bulk is not None and slot.type in ("number", "integer", "boolean"):
+        return _encode_numeric(slot, bulk, rows, problems, raws=seq)
+    if bulk is not None:
+        return encode_column(slot, bulk, rows, problems)
     out = np.empty(n, dtype=np.float64)
     for i, raw in enumerate(seq):
         v, failure = encode_value(slot, raw)
@@ -231,6 +239,32 @@ def encode_column(slot: FieldSlot, column: Sequence[Any] | npt.NDArray[Any],
             problems.append(_problem(failure, row=int(rows[i]), field=slot.id,
                                      value=_jsonable(raw)))
     return out
+
+
+_NONE = type(None)
+_BULK_TYPES: dict[str, frozenset[type]] = {
+    "number": frozenset({int, float, _NONE}), "integer": frozenset({int, float, _NONE}),
+    "boolean": frozenset({bool, _NONE}), "category": frozenset({str, _NONE}),
+    "date": frozenset({_dt.date, _NONE}),
+}
+"""Python types a list column of each field type may hold to be converted in one
+numpy call; anything else (a bool in a number field, a text, a Decimal, a datetime)
+goes cell by cell, with its problems."""
+_BULK_DTYPE: dict[str, npt.DTypeLike] = {
+    "number": np.float64, "integer": np.float64, "boolean": np.float64,
+    "category": object, "date": "datetime64[D]"}
+
+
+def _bulk(slot: FieldSlot, seq: list[Any]) -> npt.NDArray[Any] | None:
+    """A list column as one numpy array when every value is of a type the
+    vectorised checks read exactly as the cell-by-cell ones (None is missing)."""
+    if not set(map(type, seq)) <= _BULK_TYPES[slot.type]:
+        return None
+    try:
+        arr: npt.NDArray[Any] = np.array(seq, dtype=_BULK_DTYPE[slot.type])
+    except (OverflowError, ValueError):  # an int too large for a float
+        return None
+    return arr
 
 
 def _encode_category(slot: FieldSlot, arr: npt.NDArray[Any],
@@ -258,8 +292,10 @@ def _encode_category(slot: FieldSlot, arr: npt.NDArray[Any],
 
 
 def _encode_numeric(slot: FieldSlot, arr: npt.NDArray[Any],
-                    rows: npt.NDArray[np.int64], problems: list[Problem]
-                    ) -> npt.NDArray[np.float64]:
+                    rows: npt.NDArray[np.int64], problems: list[Problem],
+                    raws: Sequence[Any] | None = None) -> npt.NDArray[np.float64]:
+    """``raws``: the values as given, when ``arr`` was converted from them (the
+    problems then show what the user gave, 600 rather than 600.0)."""
     # A float64 column is used as it is (no copy) unless a value must be blanked.
     out = arr.astype(np.float64, copy=False)
     if slot.type == "boolean":
@@ -278,9 +314,9 @@ def _encode_numeric(slot: FieldSlot, arr: npt.NDArray[Any],
                     bad |= out > slot.max
     if bad.any():
         at = np.flatnonzero(bad)
-        raws = arr[at].tolist()
+        given = arr[at].tolist() if raws is None else [raws[i] for i in at.tolist()]
         unusable = np.zeros(len(out), dtype=bool)
-        for i, raw in zip(at.tolist(), raws, strict=True):
+        for i, raw in zip(at.tolist(), given, strict=True):
             v, failure = encode_value(slot, raw)
             assert failure is not None  # encode_value reports what ``bad`` marks
             problems.append(_problem(failure, row=int(rows[i]), field=slot.id,

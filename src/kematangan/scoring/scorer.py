@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -144,7 +145,8 @@ class Scorer:
         >>> batch.outcome("participatory_formation").tolist()
         ['met', 'unknown']
         """
-        columns, n = _as_columns(records)
+        columns, n = _as_columns(records, [*(f.id for f in self.plan.fields),
+                                           self.plan.group_id_field])
         rows = (np.arange(1, n + 1, dtype=np.int64) if row_numbers is None
                 else np.asarray(row_numbers, dtype=np.int64))
         if rows.shape != (n,):
@@ -182,8 +184,13 @@ class Scorer:
         return BatchResult(self.plan, raw, gid_arr, tuple(issues), rows)
 
 
-def _as_columns(records: Any) -> tuple[dict[str, Any], int]:
-    """Normalise the accepted batch inputs to a mapping of columns and a length."""
+def _as_columns(records: Any, wanted: Collection[str]
+                ) -> tuple[dict[str, Any], int]:
+    """Normalise the accepted batch inputs to a mapping of columns and a length.
+
+    Rows (a list of dicts) are turned into the ``wanted`` columns only, each read
+    with one C-level pass when the rows are plain dicts.
+    """
     mod = type(records).__module__
     if mod.startswith("pandas"):
         return {str(k): records[k].to_numpy() for k in records.columns}, len(records)
@@ -198,16 +205,19 @@ def _as_columns(records: Any) -> tuple[dict[str, Any], int]:
                 fix="give every column one value per record")
         return dict(records), next(iter(lengths.values()), 0)
     if isinstance(records, Iterable) and not isinstance(records, str | bytes):
-        rows = list(records)
+        rows = records if isinstance(records, list) else list(records)
+        plain = True
         for i, r in enumerate(rows):
-            if not isinstance(r, Mapping):
-                raise RecordError(f"a record must be a mapping, got "
-                                  f"{type(r).__name__}", row=i + 1,
-                                  fix="pass a list of dicts")
-        keys: dict[str, None] = {}
-        for r in rows:
-            keys.update(dict.fromkeys(r))
-        return {k: [r.get(k) for r in rows] for k in keys}, len(rows)
+            if type(r) is not dict:
+                plain = False
+                if not isinstance(r, Mapping):
+                    raise RecordError(f"a record must be a mapping, got "
+                                      f"{type(r).__name__}", row=i + 1,
+                                      fix="pass a list of dicts")
+        present = set().union(*rows)
+        return {key: (list(map(dict.get, rows, itertools.repeat(key))) if plain
+                      else [r.get(key) for r in rows])
+                for key in wanted if key in present}, len(rows)
     raise InputError(f"cannot score {type(records).__name__}",
                      fix="pass a list of dicts, a mapping of columns, a pandas "
                      "DataFrame or a pyarrow Table")
