@@ -26,15 +26,16 @@ ALLOWED: dict[str, set[str]] = {
     "model": BASE | {"criteria", "scoring"},
     "explain": BASE | {"criteria", "scoring"},
     "scorefile": BASE | {"criteria", "scoring", "io", "explain", "model"},
+    "rollup": BASE | {"criteria", "scoring", "io", "explain", "scorefile"},
     "cli": BASE | {"criteria", "scoring", "io", "explain", "model", "monitor",
-                   "scorefile"},
+                   "scorefile", "rollup"},
     "docgen": BASE | {"criteria", "scoring", "io", "explain", "model", "cli"},
     "__main__": {"cli"},
     "__init__": BASE | {"criteria", "scoring", "io", "explain", "model", "monitor"},
 }
 """What each top-level package or module of kematangan may import."""
 
-THROUGH_SURFACE = {"explain", "monitor", "scorefile", "cli"}
+THROUGH_SURFACE = {"explain", "monitor", "scorefile", "rollup", "cli"}
 """Packages that use scoring only through ``kematangan.scoring`` itself."""
 
 

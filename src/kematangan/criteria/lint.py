@@ -24,6 +24,7 @@ from kematangan.criteria.meaning import (
     name_types,
     score_range,
 )
+from kematangan.criteria.members import check_members
 from kematangan.criteria.ruleset import Criterion, Interval, Ruleset
 from kematangan.criteria.source import Finding, Path, brief
 from kematangan.criteria.structure import Parts
@@ -381,11 +382,17 @@ def _expectation(s: _Scope, path: Path, e: Any) -> Iterator[Finding]:
             yield s.unknown((*path, "problems", j), "field", key)
 
 
+def _members(s: _Scope) -> Iterator[Finding]:
+    """The members section (a parent-level ruleset's aggregate fields)."""
+    yield from check_members(s.rs, suggest_with=s.suggest, known_fields=None if (
+        "field" in s.open) else s.known["field"])
+
+
 _CHECKS: tuple[Callable[[_Scope], Iterator[Finding]], ...] = (
     _duplicate_ids, _derived_ids, _group_id, _derived_expressions, _derived_cycles,
     _criterion_stages, _criterion_fields, _bands, _combinations, _criteria_cycles,
     _criterion_expressions, _checks, _assessment_date, _stages_reachable,
-    _class_intervals, _class_requires, _exit, _tests,
+    _class_intervals, _class_requires, _exit, _members, _tests,
 )
 
 _Fault = tuple[int, str, dict[str, Any]]

@@ -586,6 +586,9 @@ class Ruleset(_Strict):
     stages: list[Stage] = Field(default_factory=list)
     classes: list[ScoreClass] = Field(default_factory=list)
     exit: ExitRule | None = None
+    members: Members | None = Field(
+        default=None, description="For a parent-level ruleset (a BKM/LKM): the "
+        "fields computed from its member groups' results.")
     tests: list[Case] = Field(default_factory=list)
 
     @property
@@ -615,3 +618,9 @@ class Ruleset(_Strict):
             if c.id == criterion_id:
                 return c
         raise KeyError(criterion_id)
+
+
+# The members section's models use the types above; Ruleset is completed with them.
+from kematangan.criteria.members import Members  # noqa: E402
+
+Ruleset.model_rebuild()

@@ -20,6 +20,7 @@ from pydantic_core import ErrorDetails
 
 from kematangan.catalogue.ruleset import MESSAGES
 from kematangan.criteria.limits import Suggester
+from kematangan.criteria.members import Members
 from kematangan.criteria.ruleset import (
     Case,
     Check,
@@ -148,6 +149,7 @@ def _parts(data: dict[Any, Any], errors: list[ErrorDetails]) -> Parts:
         dropped[section] = frozenset(lost)
     group = data.get("group_id")
     exit_rule = data.get("exit")
+    members = data.get("members")
     # Not validated as a whole: only the checks read it, and never its id or texts.
     ruleset = Ruleset.model_construct(
         id=data.get("id", ""), version=data.get("version", ""),
@@ -159,6 +161,8 @@ def _parts(data: dict[Any, Any], errors: list[ErrorDetails]) -> Parts:
         GroupIdSpec.model_validate(group),
         exit=None if "exit" in failed or exit_rule is None else
         ExitRule.model_validate(exit_rule),
+        members=None if "members" in failed or members is None else
+        Members.model_validate(members),
     )
     return Parts(ruleset, index, dropped, frozenset(failed), frozenset(unnamed))
 
