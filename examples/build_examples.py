@@ -23,6 +23,9 @@ TITLES = {
     "poktan-2018": "Rekap Penilaian Kelas Kelompoktani 2018 - BPP Contoh",
     "poktan-legacy": "Rekap Penilaian Kelas Kelompoktani (skema lama) - BPP Contoh",
     "upk-pinjaman-bergulir": "Kinerja Pinjaman Bergulir UPK - Kota Contoh",
+    "bkm-lkm": "Data BKM/LKM - Kota Contoh, Triwulan III",
+    "bkm-lkm-ksm": "Quick Status KSM per BKM/LKM - Kota Contoh, Triwulan III",
+    "gapoktan-poktan": "Rekap Kelas Kelompoktani per Gapoktan - BPP Contoh",
 }
 PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 

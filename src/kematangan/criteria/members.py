@@ -103,7 +103,9 @@ class Binding(_Section):
 
 
 class Members(_Section):
-    """The ``members`` section (see the module docstring)."""
+    """A parent-level ruleset's (a BKM/LKM's) fields computed from its member
+    groups' results: the members' ruleset, what one member is called, and each
+    aggregate field's aggregate."""
 
     ruleset: Slug = Field(description="Id of the ruleset the member groups are "
                           "scored with, e.g. 'ppmk-ksm'.")
@@ -380,3 +382,8 @@ def _bundled(name: str) -> Ruleset | None:
         return None
     finally:
         _CHECKING.reset(token)
+
+
+# Ruleset's 'members' names this section's model: Ruleset is complete once it exists
+# (the criteria package imports this module before any ruleset is read).
+Ruleset.model_rebuild(_types_namespace={"Members": Members})

@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -25,6 +25,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from kematangan.catalogue import render
+
+if TYPE_CHECKING:  # completed in kematangan.criteria.members, which uses these types
+    from kematangan.criteria.members import Members
 
 __all__ = [
     "CONDITION_KINDS",
@@ -586,9 +589,7 @@ class Ruleset(_Strict):
     stages: list[Stage] = Field(default_factory=list)
     classes: list[ScoreClass] = Field(default_factory=list)
     exit: ExitRule | None = None
-    members: Members | None = Field(
-        default=None, description="For a parent-level ruleset (a BKM/LKM): the "
-        "fields computed from its member groups' results.")
+    members: Members | None = None
     tests: list[Case] = Field(default_factory=list)
 
     @property
@@ -618,9 +619,3 @@ class Ruleset(_Strict):
             if c.id == criterion_id:
                 return c
         raise KeyError(criterion_id)
-
-
-# The members section's models use the types above; Ruleset is completed with them.
-from kematangan.criteria.members import Members  # noqa: E402
-
-Ruleset.model_rebuild()

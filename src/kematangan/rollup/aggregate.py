@@ -33,7 +33,7 @@ _NONE = np.array(None, dtype=object)
 class RollUp:
     """Member groups' results grouped by parent (see :func:`roll_up`).
 
-    ``parent_ids`` lists the parents in the order they first appear; when some
+    ``parent_ids`` lists the parents sorted by id; when some
     members have no parent id, the last entry is ``None`` and holds them (it is
     reported, never dropped, and is not a parent). ``codes`` gives each member's
     parent position, ``members`` each parent's number of members.
@@ -240,7 +240,7 @@ def roll_up(batch: BatchResult, parents: Sequence[Any] | npt.NDArray[Any], *,
     ...     [{"group_id": "KSM-1"}, {"group_id": "KSM-2"}, {"group_id": "KSM-3"}])
     >>> up = roll_up(batch, ["BKM-B", " ", "BKM-A "], column="bkm_id")
     >>> up.parent_ids.tolist(), up.members.tolist(), up.blank
-    (['BKM-B', 'BKM-A', None], [1, 1, 1], 1)
+    (['BKM-A', 'BKM-B', None], [1, 1, 1], 1)
     >>> [(p.row, p.code) for p in up.issues]
     [(2, 'parent_id_blank')]
     """
@@ -250,15 +250,11 @@ def roll_up(batch: BatchResult, parents: Sequence[Any] | npt.NDArray[Any], *,
         raise ValueError(f"{len(ids)} parent ids for {n} member groups: give one "
                          "parent id per member")
     blank = np.equal(ids, _NONE)
-    keys = ids[~blank].astype(str)
-    uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
+    uniq, inverse = np.unique(ids[~blank].astype(str), return_inverse=True)
     codes = np.empty(n, dtype=np.int64)
-    codes[~blank] = rank[inverse.reshape(-1)]
+    codes[~blank] = inverse.reshape(-1)
     parent_ids = np.empty(len(uniq) + bool(blank.any()), dtype=object)
-    parent_ids[:len(uniq)] = uniq[order].tolist()
+    parent_ids[:len(uniq)] = uniq.tolist()
     if blank.any():
         parent_ids[-1] = None
         codes[blank] = len(uniq)

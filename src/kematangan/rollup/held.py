@@ -153,8 +153,8 @@ def held_back_texts(result: ParentResult, lang: str = "id",
     Most KSM have grown: 2 KSM with incomplete data: KSM-1, KSM-2
     Most KSM strengthened: 1 KSM not yet at the strengthening stage: KSM-1; 1 KSM with incomplete data: KSM-2
     KSM in arrears handled: 1 KSM in arrears: KSM-1; 1 KSM with incomplete data: KSM-2
-    Most KSM independent: 1 KSM not yet independent: KSM-1; 1 KSM with incomplete data: KSM-2
     At most 10% of borrowing KSM in arrears: 1 KSM in arrears: KSM-1; 2 KSM with incomplete data: KSM-1, KSM-2
+    Most KSM independent: 1 KSM not yet independent: KSM-1; 1 KSM with incomplete data: KSM-2
     """
     items = held_back(result) if items is None else items
     rs = result.scorer.ruleset

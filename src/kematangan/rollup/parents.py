@@ -2,9 +2,10 @@
 parent id, and their aggregate fields computed from a :class:`RollUp`.
 
 An aggregate that missing member data leaves open is given to the parent ruleset as
-missing (so the criteria reading it are unknown, never guessed), and the members
-whose data is missing are named in the parent's explanation; see
-:mod:`kematangan.rollup.held`.
+missing (so the criteria reading it are unknown, never guessed) unless no value it
+could take changes the parent's result (:mod:`kematangan.rollup.settle`); the
+members whose data is missing are named in the parent's explanation
+(:mod:`kematangan.rollup.held`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from kematangan.errors import InputError, RulesetError, suggest
 from kematangan.io.values import parse_group_ids
 from kematangan.problems import Problem
 from kematangan.rollup.aggregate import RollUp, member_names
+from kematangan.rollup.settle import settle
 from kematangan.scoring import BatchResult, Plan, Scorer
 
 __all__ = ["ParentResult", "ParentScorer"]
@@ -33,8 +35,8 @@ __all__ = ["ParentResult", "ParentScorer"]
 class ParentResult:
     """Parents scored with a parent-level ruleset.
 
-    ``batch`` holds one record per parent: first the roll-up's parents in their
-    order, then parents found only in the parent data. ``rollup_index`` gives each
+    ``batch`` holds one record per parent: first those of the parent data, in its
+    order, then those only member groups name, by id. ``rollup_index`` gives each
     parent's position in the roll-up (-1: no member groups), ``data_rows`` its row
     in the parent data (0: none). ``issues`` are the problems of joining the two
     (each with the parent as ``value``); the parents' own values that could not be
@@ -51,6 +53,10 @@ class ParentResult:
     member: Ruleset
     """The members' ruleset."""
     aggregates: Mapping[str, Aggregate]
+    settled: tuple[tuple[str, str], ...] = ()
+    """(parent, field) of the open aggregates that cannot change the parent's
+    result, given their lowest possible value (see :mod:`kematangan.rollup.settle`);
+    the roll-up columns still show their bounds."""
 
     @property
     def members(self) -> Members:
@@ -164,21 +170,22 @@ class ParentScorer:
         issues: list[Problem] = []
         at_row = _index_rows(data_ids, row_no, issues)
         n_up = len(rollup) - (1 if rollup.blank else 0)
-        up_ids = [str(p) for p in rollup.parent_ids[:n_up]]
-        known = set(up_ids)
-        only_data = [p for p in at_row if p not in known]
-        parent_ids = np.array(up_ids + only_data, dtype=object)
-        up_index = np.concatenate([np.arange(n_up), np.full(len(only_data), -1)]
-                                  ).astype(np.int64)
-        data_index = np.array([at_row.get(p, -1) for p in parent_ids.tolist()],
-                              dtype=np.int64)
+        up_at = {str(p): k for k, p in enumerate(rollup.parent_ids[:n_up].tolist())}
+        # The parent data's order (the user's own list), then parents only the
+        # member groups name, by id.
+        order = [*at_row, *(p for p in up_at if p not in at_row)]
+        parent_ids = np.array(order, dtype=object)
+        up_index = np.array([up_at.get(p, -1) for p in order], dtype=np.int64)
+        data_index = np.array([at_row.get(p, -1) for p in order], dtype=np.int64)
         issues += self._join_notes(parent_ids, up_index, data_index, sorted(at_row))
-        columns = self._columns(rollup, data, up_index, data_index, issues, row_no)
+        columns = self._columns(rollup, data, up_index, data_index, issues,
+                                parent_ids)
         batch = self.scorer.score_batch(columns, group_ids=parent_ids)
         data_rows = np.where(data_index >= 0, row_no[np.maximum(data_index, 0)], 0
                              ) if len(row_no) else np.zeros(len(parent_ids), np.int64)
         return ParentResult(batch, rollup, up_index, data_rows.astype(np.int64),
-                            tuple(issues), self.scorer, self.member, self.aggregates)
+                            tuple(issues), self.scorer, self.member, self.aggregates,
+                            self._settled)
 
     def _join_notes(self, parent_ids: npt.NDArray[np.object_],
                     up_index: npt.NDArray[np.int64], data_index: npt.NDArray[np.int64],
@@ -197,9 +204,30 @@ class ParentScorer:
                                           severity="note", value=pid))
         return out
 
+    def _candidates(self, rollup: RollUp, up_index: npt.NDArray[np.int64]
+                    ) -> dict[int, dict[str, npt.NDArray[np.float64] | None]]:
+        """Per parent, the values each of its open aggregates could take."""
+        out: dict[int, dict[str, npt.NDArray[np.float64] | None]] = {}
+        for fid, agg in self.aggregates.items():
+            if agg.measure == "members":
+                continue
+            count = agg if agg.measure != "share" else Aggregate(
+                "count", agg.which, agg.ref)
+            low, high = rollup.bounds(count)
+            for p, u in enumerate(up_index.tolist()):
+                if u < 0 or low[u] == high[u]:
+                    continue
+                values: npt.NDArray[np.float64] | None = None
+                if agg.measure != "sum":
+                    values = np.arange(low[u], high[u] + 1)
+                    if agg.measure == "share":
+                        values = values / rollup.members[u]
+                out.setdefault(p, {})[fid] = values
+        return out
+
     def _columns(self, rollup: RollUp, data: Mapping[str, Any],
                  up_index: npt.NDArray[np.int64], data_index: npt.NDArray[np.int64],
-                 issues: list[Problem], row_no: npt.NDArray[np.int64]
+                 issues: list[Problem], parent_ids: npt.NDArray[np.object_]
                  ) -> dict[str, npt.NDArray[Any]]:
         columns: dict[str, npt.NDArray[Any]] = {}
         for f in self.scorer.plan.fields:
@@ -215,6 +243,8 @@ class ParentScorer:
             columns[f.id] = np.where(up_index >= 0, values[np.maximum(up_index, 0)],
                                      np.nan) if len(values) else np.full(
                 len(up_index), np.nan)
+        settled = settle(self.scorer, columns, self._candidates(rollup, up_index))
+        self._settled = tuple((str(parent_ids[p]), f) for p, f in settled)
         return columns
 
 
