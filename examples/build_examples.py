@@ -24,7 +24,7 @@ TITLES = {
     "poktan-legacy": "Rekap Penilaian Kelas Kelompoktani (skema lama) - BPP Contoh",
     "upk-pinjaman-bergulir": "Kinerja Pinjaman Bergulir UPK - Kota Contoh",
     "bkm-lkm": "Data BKM/LKM - Kota Contoh, Triwulan III",
-    "bkm-lkm-ksm": "Quick Status KSM per BKM/LKM - Kota Contoh, Triwulan III",
+    "bkm-lkm.members": "Quick Status KSM per BKM/LKM - Kota Contoh, Triwulan III",
     "gapoktan-poktan": "Rekap Kelas Kelompoktani per Gapoktan - BPP Contoh",
 }
 PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")

@@ -1,6 +1,6 @@
 """Build the roll-up examples (deterministic: the same files on every run).
 
-- ``bkm-lkm-ksm.csv``: the KSM of 24 BKM/LKM in one city, scored with ppmk-ksm,
+- ``bkm-lkm.members.csv``: the KSM of 24 BKM/LKM in one city, scored with ppmk-ksm,
   with a ``Kode BKM`` column naming each KSM's BKM/LKM. Two KSM have no BKM code
   (the roll-up reports them), a few cells are blank (open aggregates).
 - ``bkm-lkm.csv``: the BKM/LKM's own data, one row per BKM/LKM, scored with bkm-lkm;
@@ -210,7 +210,7 @@ def main() -> None:
     rng = random.Random(16)
     members, parents = build_bkm(rng)
     poktan = build_poktan(rng)
-    for path in (write(HERE / "bkm-lkm-ksm.csv", KSM_HEADERS, members),
+    for path in (write(HERE / "bkm-lkm.members.csv", KSM_HEADERS, members),
                  write(HERE / "bkm-lkm.csv", PARENT_HEADERS, parents),
                  write(HERE / "gapoktan-poktan.csv",
                        ["Nama Poktan", "Gapoktan", *(h for h, _ in POKTAN)], poktan)):

@@ -62,14 +62,22 @@ def rollup(
     and shares per stage and class, with upper bounds where data is missing) and,
     with --parent-ruleset, score each parent and name the member groups that hold
     it back."""
+    from kematangan.criteria.members import parse_aggregate
     from kematangan.io import OUTPUT_SUFFIXES
-    from kematangan.rollup import ParentScorer, rollup_file
+    from kematangan.rollup import ParentScorer, member_names, rollup_file
 
     if parent_data is not None and parent_ruleset is None:
         raise typer.BadParameter("--parent-data needs --parent-ruleset",
                                  param_hint="--parent-data")
     target = output or input.with_name(f"{input.stem}.rollup.xlsx")
     scorer = scorer_for(ruleset)
+    for name in aggregate or []:
+        try:
+            parse_aggregate(name, member_names(scorer.plan))
+        except KematanganError as err:
+            raise typer.BadParameter("; ".join(
+                str(p) for p in getattr(err, "problems", [err])),
+                param_hint="--aggregate") from None
     parent = None
     if parent_ruleset is not None:
         try:

@@ -107,11 +107,11 @@ class ParentScorer:
         rs = self.scorer.ruleset
         if rs.members is None:
             raise RulesetError([Problem("parent_ruleset_no_members",
-                                        {"ruleset": rs.id}, path="members")])
+                                        {"ruleset": rs.id})])
         if plan.ruleset_id != rs.members.ruleset:
             raise RulesetError([Problem("member_ruleset_mismatch", {
                 "ruleset": rs.id, "expected": rs.members.ruleset,
-                "got": plan.ruleset_id}, path="members.ruleset")])
+                "got": plan.ruleset_id})])
         names = member_names(plan)
         problems: list[Problem] = []
         aggregates: dict[str, Aggregate] = {}
@@ -119,7 +119,7 @@ class ParentScorer:
             try:
                 aggregates[fid] = parse_aggregate(binding.aggregate, names)
             except RulesetError as err:
-                problems += [replace(p, path=f"members.fields.{fid}")
+                problems += [replace(p, file=rs.id, path=f"members.fields.{fid}")
                              for p in err.problems]
         if problems:
             raise RulesetError(problems)

@@ -71,6 +71,10 @@ def find_column(headers: Sequence[str], by: str, spec: GroupIdSpec | None = None
     >>> find_column(["Kode KSM", "LKM"], "bkm_id",
     ...             GroupIdSpec(field="bkm_id", aliases=["BKM", "LKM"]))
     'LKM'
+    >>> find_column(["Kode KSM", "Kode BKM"], "bkm")
+    Traceback (most recent call last):
+    ...
+    kematangan.errors.InputError: no parent column 'bkm' in the file (did you mean 'Kode BKM'?) (fix: write --by 'Kode BKM')
     """
     if by in headers:
         return by
@@ -81,7 +85,9 @@ def find_column(headers: Sequence[str], by: str, spec: GroupIdSpec | None = None
     for h in headers:
         if header_key(h) in names:
             return h
-    close = suggest(by, list(headers))
+    key = header_key(by)
+    inside = [h for h in headers if key and key in header_key(h)]
+    close = inside[0] if len(inside) == 1 else suggest(by, list(headers))
     code, params = ("parent_column_missing_close", {
         "column": by, "suggestion": close}) if close else (
         "parent_column_missing", {"column": by, "headers": list(headers)})
@@ -135,7 +141,10 @@ def rollup_file(source: str | os.PathLike[str], scorer: Scorer,
     for name, col in result_columns(scorer, batch, lang=lang,
                                     top_reasons=top_reasons).items():
         groups[name if name not in groups else f"result.{name}"] = col
-    errors = _issues(Path(source).name, table.issues)
+    # The parent column is read as parent ids, not left over unmatched.
+    errors = _issues(Path(source).name, [
+        i for i in table.issues if not (i.code == "unmatched_header"
+                                        and i.column == header)])
     errors += _problems(Path(source).name, [*batch.issues, *up.issues], table, lang)
     summary = RollupSummary(groups=len(batch), without_parent=up.blank)
     if parent is None:
@@ -194,7 +203,13 @@ def _parent_columns(result: ParentResult, up: RollUp, aggregates: Sequence[str],
         cols[name] = _pad(col, n)
     for f in result.scorer.plan.fields:
         name = f.id if f.id not in cols else f"field.{f.id}"
-        cols[name] = _pad(np.array(result.batch.value(f.id), dtype=object), n)
+        agg = result.aggregates.get(f.id)
+        if agg is None:
+            cols[name] = _pad(np.array(result.batch.value(f.id), dtype=object), n)
+        else:  # as member data settles it: blank when open (even when settled)
+            value = up.value(agg)
+            cols[name] = _pad(np.where(result.rollup_index >= 0, value[np.maximum(
+                result.rollup_index, 0)], np.nan), n)
     for name, col in rolled.items():
         if name in (up.column, "members"):
             continue
