@@ -50,11 +50,16 @@ KSM_GATES: dict[str, list[Gate]] = {
         ("Dibentuk Partisipatif", _yes, _no),
         ("Keanggotaan Sukarela", _yes, _no),
         ("Pertemuan 3 Bulan Terakhir", _between(3, 12), _between(0, 2)),
-        ("Aturan Dasar Dijalankan", lambda _: "5", _between(2, 4)),
+        ("Aturan Dasar 1", _yes, _no),
+        ("Aturan Dasar 2", _yes, _no),
+        ("Aturan Dasar 3", _yes, _no),
+        ("Aturan Dasar 4", _yes, _no),
+        ("Aturan Dasar 5", _yes, _no),
     ],
     "strengthening": [
         ("Administrasi Tertib", _yes, _no),
         ("RUK Ditinjau (bulan lalu)", _between(1, 12), _between(13, 30)),
+        ("Kerja Sama Antarkelompok", _yes, _no),
         ("Akses Dana Bergulir", _yes, _no),
         ("Pelatihan 12 Bulan", _between(1, 5), lambda _: "0"),
     ],
@@ -62,23 +67,27 @@ KSM_GATES: dict[str, list[Gate]] = {
         ("Lama Usaha Berjalan (bulan)", _between(12, 72), _between(2, 11)),
         ("Keputusan Musyawarah", _yes, _no),
         ("Akses Pasar", _yes, _no),
+        ("Tambahan Modal PPMK", _yes, _no),
         ("Pertumbuhan Modal (%)", _between(2, 30), _between(-10, 0)),
-        ("Kader Lokal", _between(1, 4), lambda _: "0"),
+        ("Kader Dipilih Musyawarah", _yes, _no),
     ],
     "release": [
         ("Kader Mampu Mendampingi", _yes, _no),
-        ("Badan Hukum", _yes, _no),
+        ("Aspek Legal", _yes, _no),
         ("Kerja Sama Multipihak", _yes, _no),
     ],
 }
 KSM_HEADERS = ["Kode KSM", "Kode BKM", "Dibentuk Partisipatif", "Jumlah Anggota",
                "Keanggotaan Sukarela", "Pertemuan 3 Bulan Terakhir",
-               "Aturan Dasar Dijalankan", "Administrasi Tertib",
-               "RUK Ditinjau (bulan lalu)", "Akses Dana Bergulir", "Tunggakan Angsuran",
-               "Anggota Menabung", "Pelatihan 12 Bulan", "Lama Usaha Berjalan (bulan)",
+               *(f"Aturan Dasar {k}" for k in range(1, 6)),
+               "Kunjungan Pendamping 3 Bulan", "Administrasi Tertib",
+               "RUK Ditinjau (bulan lalu)", "Kerja Sama Antarkelompok",
+               "Akses Dana Bergulir", "Tunggakan Angsuran", "Anggota Menabung",
+               "Pelatihan 12 Bulan", "Lama Usaha Berjalan (bulan)",
                "Keputusan Musyawarah", "Jumlah Mitra", "Akses Pasar",
-               "Pertumbuhan Modal (%)", "Kader Lokal", "Kader Mampu Mendampingi",
-               "Badan Hukum", "Kerja Sama Multipihak"]
+               "Tambahan Modal PPMK", "Pertumbuhan Modal (%)", "Kader Lokal",
+               "Kader Dipilih Musyawarah", "Kader Mampu Mendampingi", "Aspek Legal",
+               "Kerja Sama Multipihak"]
 # Blank cells only where the KSM sheets of the field really leave them blank.
 MAY_BE_BLANK = ("Anggota Menabung", "Pertumbuhan Modal (%)", "Kader Mampu Mendampingi",
                 "Tunggakan Angsuran")
@@ -97,7 +106,9 @@ def ksm(rng: random.Random, code: str, bkm: str, target: int, penunggak: bool) -
             meet = s <= target + 1 or rng.random() < 0.2
             row[header] = (bad if g == failing or not meet else good)(rng)
     borrowed = row["Akses Dana Bergulir"] == "ya"
+    row["Kunjungan Pendamping 3 Bulan"] = str(rng.randint(0, 6))
     row["Jumlah Mitra"] = str(rng.randint(1, 4) if target >= 2 else rng.randint(0, 1))
+    row["Kader Lokal"] = str(rng.randint(1, 4) if target >= 2 else rng.randint(0, 1))
     row["Anggota Menabung"] = str(members if target >= 1 else rng.randint(0, members))
     arrears = rng.randint(3, 8) if penunggak else (
         0 if target >= 3 or not borrowed else rng.choice([0, 0, 0, 1, 2]))

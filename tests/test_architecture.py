@@ -29,7 +29,8 @@ ALLOWED: dict[str, set[str]] = {
     "rollup": BASE | {"criteria", "scoring", "io", "explain", "scorefile"},
     "cli": BASE | {"criteria", "scoring", "io", "explain", "model", "monitor",
                    "scorefile", "rollup"},
-    "docgen": BASE | {"criteria", "scoring", "io", "explain", "model", "cli"},
+    "docgen": BASE | {"criteria", "scoring", "io", "explain", "model", "cli",
+                      "rollup"},
     "__main__": {"cli"},
     "__init__": BASE | {"criteria", "scoring", "io", "explain", "model", "monitor"},
 }

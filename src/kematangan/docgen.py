@@ -104,6 +104,8 @@ def ruleset_page(rs: Ruleset, example: Path | None = None) -> str:
                 "|---|---|---|"]
         for d in rs.derived:
             out.append(f"| `{d.id}` | `{_cell(d.expr)}` | {_cell(d.label.get('en'))} |")
+    if rs.members is not None:
+        out += ["", *_members_section(rs)]
     out += ["", "## Criteria", "",
             "| id | stage | gate | condition | points | missing | label |",
             "|---|---|---|---|---|---|---|"]
@@ -170,17 +172,51 @@ def _choice_cell(choice: Text | None) -> str:
     return _cell(choice.get("en")) if choice is not None else ""
 
 
+def _members_section(rs: Ruleset) -> list[str]:
+    """A parent-level ruleset's fields computed from its member groups."""
+    assert rs.members is not None
+    m = rs.members
+    out = ["## Member aggregates", "",
+           f"Member groups ({_cell(m.noun.get('en'))}) are scored with `{m.ruleset}`; "
+           "`kematangan rollup` computes these fields from their results (see "
+           "[the roll-up guide](../rollup.md)).", "",
+           "| field | aggregate | members holding the parent back (id / en) |",
+           "|---|---|---|"]
+    for fid, b in m.fields.items():
+        held = (f"{_cell(b.held_back_by.get('id'))} / {_cell(b.held_back_by.get('en'))}"
+                if b.held_back_by else "")
+        out.append(f"| `{fid}` | `{b.aggregate}` | {held} |")
+    return out
+
+
 def _example_section(rs: Ruleset, example: Path) -> list[str]:
     from kematangan.io import read_table
     from kematangan.scoring import Scorer
 
     scorer = Scorer(rs)
     table = read_table(example, rs)
-    s = scorer.score_batch(table.columns, group_ids=table.group_ids).summary()
     rel = f"examples/{example.name}"
+    xlsx = rel.replace(".csv", ".xlsx")
+    members = example.with_name(f"{rs.id}.members.csv")
+    if rs.members is not None and members.exists():
+        from kematangan.rollup import ParentScorer, find_column, roll_up
+
+        member = Scorer(rs.members.ruleset)
+        sheet = read_table(members, member.ruleset)
+        up = roll_up(member.score_batch(sheet.columns, group_ids=sheet.group_ids),
+                     sheet.passthrough[find_column(list(sheet.passthrough),
+                                                   rs.group_id.field, rs.group_id)])
+        s = ParentScorer(rs, member).score(
+            up, table.columns, ids=table.group_ids, rows=table.row_numbers
+        ).batch.summary()
+        run = (f"`kematangan rollup examples/{members.stem}.xlsx -r {member.ruleset.id} "
+               f"--by {rs.group_id.field} --parent-ruleset {rs.id} --parent-data {xlsx}`"
+               f" ({len(up.batch)} member groups)")
+    else:
+        s = scorer.score_batch(table.columns, group_ids=table.group_ids).summary()
+        run = f"`kematangan score {xlsx} --ruleset {rs.id}`"
     out = ["## Example", "",
-           f"`{rel}` ({s['records']} groups) scored with "
-           f"`kematangan score {rel.replace('.csv', '.xlsx')} --ruleset {rs.id}`:",
+           f"`{rel}` ({s['records']} groups) scored with {run}:",
            "", "| | groups |", "|---|---|"]
     if rs.stages:
         out += [f"| stage {k} | {v} |" for k, v in s["stage"].items()]

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kematangan.catalogue import format_value
+from kematangan.criteria import expr as ex
 from kematangan.criteria.members import Aggregate
 from kematangan.explain import batch_reasons
 from kematangan.explain.facts import context
@@ -85,7 +86,7 @@ def held_back(result: ParentResult) -> list[list[HeldBack]]:
     [('penunggak_recovery', 'against', ('KSM-1',))]
     """
     batch, rollup = result.batch, result.rollup
-    reads = context(result.scorer).reads
+    reads = _reads(result)
     fields = {f.id: f for f in result.scorer.ruleset.fields}
     lists: dict[str, tuple[list[list[str]] | None, list[list[str]] | None]] = {}
     for fid, agg in result.aggregates.items():
@@ -115,6 +116,15 @@ def held_back(result: ParentResult) -> list[list[HeldBack]]:
                                               tuple(found[up])))
         out.append(items)
     return out
+
+
+def _reads(result: ParentResult) -> dict[str, frozenset[str]]:
+    """The fields each criterion reads, with those deciding whether it applies."""
+    reads = dict(context(result.scorer).reads)
+    for c in result.scorer.ruleset.criteria:
+        if c.applies_when is not None:
+            reads[c.id] = reads[c.id] | ex.names(ex.parse(c.applies_when))
+    return reads
 
 
 def _masks(result: ParentResult, agg: Aggregate, better: str

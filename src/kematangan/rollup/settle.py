@@ -3,10 +3,13 @@
 When members' missing data leaves an aggregate open (4 to 5 of 7 KSM reached
 strengthening), the parent's criteria may still not depend on it: "at least half of
 the KSM" holds either way. :func:`settle` scores every combination of the values
-the parent's open counts and shares could take; an open field none of whose
-criteria changes outcome or points across them is given its lowest value (any would
-give the same result), and the others stay missing, so the criteria reading them
-are unknown. Nothing is guessed: the true combination is one of those scored.
+the parent's open counts and shares could take. An open field that changes no
+criterion's outcome or points whatever the other open fields are (the combinations
+that differ only in it all score alike) is given its lowest value, since any would
+give the same result; the others stay missing, so what depends on them is unknown.
+Nothing is guessed: the true combination is one of those scored, and no bookkeeping
+of which criterion reads which field is trusted (an ``applies_when``, a derived
+value or a consistency check can carry a field's effect anywhere).
 
 A parent whose combinations exceed :data:`COMBINATION_LIMIT`, or whose open
 aggregate is a sum (its values are not few), keeps every open field missing.
@@ -22,7 +25,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kematangan.explain.facts import context
 from kematangan.scoring import Scorer
 
 __all__ = ["COMBINATION_LIMIT", "settle"]
@@ -51,9 +53,6 @@ def settle(scorer: Scorer, columns: dict[str, npt.NDArray[Any]],
     >>> cols["ksm_growth_share"].round(3).tolist()
     [0.857, nan]
     """
-    reads = context(scorer).reads
-    by_field = {f.id: [c.index for c in scorer.plan.criteria if f.id in reads[c.id]]
-                for f in scorer.plan.fields}
     blocks: list[tuple[int, list[str], int, int]] = []
     combos: list[npt.NDArray[np.float64]] = []
     rows = 0
@@ -75,12 +74,15 @@ def settle(scorer: Scorer, columns: dict[str, npt.NDArray[Any]],
             trial[f][a:b] = grid[:, j]
     raw = scorer.score_batch(trial).raw
     settled = []
-    for p, fields, a, b in blocks:
-        o, pts = raw.outcomes[:, a:b], raw.points[:, a:b]
-        varies = ((o != o[:, :1]) | (pts != pts[:, :1])).any(axis=1)
-        for f in fields:
+    for (p, fields, a, b), grid in zip(blocks, combos, strict=True):
+        result = np.vstack([raw.outcomes[:, a:b], raw.points[:, a:b]])
+        for j, f in enumerate(fields):
+            others = np.delete(grid, j, axis=1)
+            _, first, group = np.unique(others, axis=0, return_index=True,
+                                        return_inverse=True)
+            alike = result == result[:, first[group.reshape(-1)]]
             lowest = candidates[p][f]
-            if lowest is not None and not varies[by_field[f]].any():
+            if lowest is not None and bool(alike.all()):
                 columns[f][p] = lowest[0]
                 settled.append((p, f))
     return settled
