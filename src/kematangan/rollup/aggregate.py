@@ -191,7 +191,7 @@ class RollUp:
             cols["member_groups"] = np.array(
                 [", ".join(m) for m in self.member_lists()], dtype=object)
         names = [*default_aggregates(self.batch), *aggregates]
-        for name in dict.fromkeys(names):
+        for name in dict.fromkeys(n for n in names if n != "members"):
             low, high = self.bounds(name)
             integral = self.parse(name).measure == "count"
             cols[name] = low.astype(np.int64) if integral else low
