@@ -32,7 +32,8 @@ ALLOWED: dict[str, set[str]] = {
     "docgen": BASE | {"criteria", "scoring", "io", "explain", "model", "cli",
                       "rollup"},
     "__main__": {"cli"},
-    "__init__": BASE | {"criteria", "scoring", "io", "explain", "model", "monitor"},
+    "__init__": BASE | {"criteria", "scoring", "io", "explain", "model", "monitor",
+                        "rollup"},
 }
 """What each top-level package or module of kematangan may import."""
 

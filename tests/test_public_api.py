@@ -14,7 +14,7 @@ import pytest
 import kematangan
 
 PACKAGES = ["kematangan", "kematangan.criteria", "kematangan.explain",
-            "kematangan.model", "kematangan.scoring"]
+            "kematangan.model", "kematangan.rollup", "kematangan.scoring"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

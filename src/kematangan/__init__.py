@@ -42,6 +42,7 @@ if typing.TYPE_CHECKING:
     from kematangan.model import MaturityModel
     from kematangan.monitor import GroupMonitor
     from kematangan.problems import Problem
+    from kematangan.rollup import ParentScorer, RollUp, roll_up
     from kematangan.scoring import (
         Assessment,
         BatchResult,
@@ -71,8 +72,10 @@ __all__ = [
     "ModelNotFittedError",
     "ModelRulesetMismatchError",
     "Outcome",
+    "ParentScorer",
     "Problem",
     "RecordError",
+    "RollUp",
     "Ruleset",
     "RulesetError",
     "RulesetInfo",
@@ -82,6 +85,7 @@ __all__ = [
     "list_rulesets",
     "load_ruleset",
     "parse_ruleset",
+    "roll_up",
     "run_cases",
     "validate_ruleset",
 ]
@@ -96,6 +100,7 @@ _SOURCES = {
     "kematangan.model": ("MaturityModel",),
     "kematangan.monitor": ("GroupMonitor",),
     "kematangan.problems": ("Problem",),
+    "kematangan.rollup": ("ParentScorer", "RollUp", "roll_up"),
     "kematangan.scoring": ("Assessment", "BatchResult", "CaseFailure",
                            "CriterionResult", "Outcome", "RulesetRef", "Scorer",
                            "run_cases"),

@@ -5,7 +5,8 @@ For each criterion a parent does not meet (or cannot be judged on), ranked as it
 reasons are, and each aggregate field the criterion reads, two lists of members:
 those that pull the aggregate the wrong way (the field's ``better`` says which way
 is right: for ``higher``, the members it does not count; for ``lower``, the ones it
-counts) and those whose missing data leaves the aggregate open.
+counts) and those whose missing data leaves the aggregate open (unless no value it
+could take changes the parent's result: see :mod:`kematangan.rollup.settle`).
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ def held_back(result: ParentResult) -> list[list[HeldBack]]:
     k = len(batch.plan.criteria)
     ranked = batch_reasons(batch, k) if k else {}
     ids = batch.plan.criterion_ids
+    ids_ = result.parent_ids.tolist()
+    settled = set(result.settled)
     out: list[list[HeldBack]] = []
     for p in range(len(batch)):
         up = int(result.rollup_index[p])
@@ -110,6 +113,8 @@ def held_back(result: ParentResult) -> list[list[HeldBack]]:
                 if fid not in reads[cid]:
                     continue
                 against, open_ = lists[fid]
+                if (ids_[p], fid) in settled:
+                    open_ = None  # its missing data cannot change the result
                 for kind, found in (("against", against), ("open", open_)):
                     if found is not None and found[up]:
                         items.append(HeldBack(cid, fid, kind,  # type: ignore[arg-type]
@@ -162,8 +167,8 @@ def held_back_texts(result: ParentResult, lang: str = "id",
     >>> print(held_back_texts(result, "en")[0].replace(" | ", "\\n"))
     Most KSM have grown: 2 KSM with incomplete data: KSM-1, KSM-2
     Most KSM strengthened: 1 KSM not yet at the strengthening stage: KSM-1; 1 KSM with incomplete data: KSM-2
-    KSM in arrears handled: 1 KSM in arrears: KSM-1; 1 KSM with incomplete data: KSM-2
-    At most 10% of borrowing KSM in arrears: 1 KSM in arrears: KSM-1; 2 KSM with incomplete data: KSM-1, KSM-2
+    KSM in arrears handled: 1 KSM in arrears: KSM-1
+    At most 10% of borrowing KSM in arrears: 1 KSM in arrears: KSM-1
     Most KSM independent: 1 KSM not yet independent: KSM-1; 1 KSM with incomplete data: KSM-2
     """
     items = held_back(result) if items is None else items
