@@ -156,9 +156,9 @@ class RollUp:
         codes = self.codes if mask is None else self.codes[mask]
         chosen = names if mask is None else names[mask]
         order = np.argsort(codes, kind="stable")
-        counts = np.bincount(codes, minlength=len(self))
-        return [part.tolist() for part in np.split(chosen[order],
-                                                   np.cumsum(counts)[:-1])]
+        ends = np.cumsum(np.bincount(codes, minlength=len(self))).tolist()
+        flat = chosen[order].tolist()
+        return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
     def _names(self) -> npt.NDArray[np.object_]:
         found: npt.NDArray[np.object_] | None = self._memo.get("names")

@@ -95,30 +95,33 @@ def held_back(result: ParentResult) -> list[list[HeldBack]]:
         lists[fid] = (None if masks[0] is None else rollup.member_lists(masks[0]),
                       None if masks[1] is None else rollup.member_lists(masks[1]))
     k = len(batch.plan.criteria)
-    ranked = batch_reasons(batch, k) if k else {}
-    ids = batch.plan.criterion_ids
-    ids_ = result.parent_ids.tolist()
+    if not k:
+        return [[] for _ in range(len(batch))]
+    ranked = batch_reasons(batch, k)
+    order = np.stack([ranked[f"reason_{pos + 1}"] for pos in range(k)],
+                     axis=1).tolist()
+    index = {c: i for i, c in enumerate(batch.plan.criterion_ids)}
+    outcomes = batch.raw.outcomes.T.tolist()
+    read = {c: [f for f in result.aggregates if f in reads[c]] for c in index}
+    up_of = result.rollup_index.tolist()
+    ids = result.parent_ids.tolist()
     settled = set(result.settled)
     out: list[list[HeldBack]] = []
-    for p in range(len(batch)):
-        up = int(result.rollup_index[p])
+    for p, up in enumerate(up_of):
         items: list[HeldBack] = []
-        for pos in range(k if up >= 0 else 0):
-            cid = ranked[f"reason_{pos + 1}"][p]
+        for cid in order[p] if up >= 0 else ():
             if cid is None:
                 break
-            if batch.raw.outcomes[ids.index(cid), p] == 1:
+            if outcomes[p][index[cid]] == 1:
                 continue  # a reason by points lost alone: nothing holds it back
-            for fid in result.aggregates:
-                if fid not in reads[cid]:
-                    continue
+            for fid in read[cid]:
                 against, open_ = lists[fid]
-                if (ids_[p], fid) in settled:
+                if (ids[p], fid) in settled:
                     open_ = None  # its missing data cannot change the result
-                for kind, found in (("against", against), ("open", open_)):
-                    if found is not None and found[up]:
-                        items.append(HeldBack(cid, fid, kind,  # type: ignore[arg-type]
-                                              tuple(found[up])))
+                if against is not None and against[up]:
+                    items.append(HeldBack(cid, fid, "against", tuple(against[up])))
+                if open_ is not None and open_[up]:
+                    items.append(HeldBack(cid, fid, "open", tuple(open_[up])))
         out.append(items)
     return out
 
@@ -172,6 +175,7 @@ def held_back_texts(result: ParentResult, lang: str = "id",
     Most KSM independent: 1 KSM not yet independent: KSM-1; 1 KSM with incomplete data: KSM-2
     """
     items = held_back(result) if items is None else items
+    words: dict[str, str] = {}
     rs = result.scorer.ruleset
     labels = {c.id: c.label.get(lang) for c in rs.criteria}
     noun = result.members.noun.get(lang)
@@ -183,9 +187,11 @@ def held_back_texts(result: ParentResult, lang: str = "id",
             if h.kind == "open":  # one list per criterion, whatever field it is
                 open_.setdefault(h.criterion, {}).update(dict.fromkeys(h.members))
             else:
+                what = words.get(h.field)
+                if what is None:
+                    what = words[h.field] = _what(result, h.field, lang)
                 against.setdefault(h.criterion, []).append(
-                    f"{len(h.members)} {_what(result, h, lang)}: "
-                    + _names(h.members, lang))
+                    f"{len(h.members)} {what}: " + _names(h.members, lang))
         clauses = []
         for c in dict.fromkeys([h.criterion for h in found]):
             parts = against.get(c, [])
@@ -198,15 +204,16 @@ def held_back_texts(result: ParentResult, lang: str = "id",
     return out
 
 
-def _what(result: ParentResult, h: HeldBack, lang: str) -> str:
-    """What the members of ``h`` are, e.g. "KSM penunggak"."""
+def _what(result: ParentResult, field: str, lang: str) -> str:
+    """What the members pulling ``field`` the wrong way are, e.g. "KSM
+    penunggak"."""
     en = lang == "en"
     noun = result.members.noun.get(lang)
-    binding = result.members.fields[h.field]
+    binding = result.members.fields[field]
     if binding.held_back_by is not None:
         return binding.held_back_by.get(lang)
-    agg = result.aggregates[h.field]
-    better = result.scorer.ruleset.field(h.field).better
+    agg = result.aggregates[field]
+    better = result.scorer.ruleset.field(field).better
     words = _WORDS[agg.which or agg.measure][en][better == "higher"]
     return f"{noun} " + words.format(**_labels(result, agg, lang))
 

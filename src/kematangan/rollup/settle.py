@@ -74,14 +74,14 @@ def settle(scorer: Scorer, columns: dict[str, npt.NDArray[Any]],
             trial[f][a:b] = grid[:, j]
     raw = scorer.score_batch(trial).raw
     settled = []
-    for (p, fields, a, b), grid in zip(blocks, combos, strict=True):
-        result = np.vstack([raw.outcomes[:, a:b], raw.points[:, a:b]])
+    for p, fields, a, b in blocks:
+        # The combinations come in itertools.product order: one axis per field.
+        sizes = [len(candidates[p][f]) for f in fields]  # type: ignore[arg-type]
+        result = np.vstack([raw.outcomes[:, a:b], raw.points[:, a:b]]).reshape(
+            -1, *sizes)
         for j, f in enumerate(fields):
-            others = np.delete(grid, j, axis=1)
-            _, first, group = np.unique(others, axis=0, return_index=True,
-                                        return_inverse=True)
-            alike = result == result[:, first[group.reshape(-1)]]
             lowest = candidates[p][f]
+            alike = result == result.take([0], axis=j + 1)
             if lowest is not None and bool(alike.all()):
                 columns[f][p] = lowest[0]
                 settled.append((p, f))
