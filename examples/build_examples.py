@@ -10,6 +10,7 @@ numbers, and messy cells ("12,5", "ya", "-") kept as typed text.
 from __future__ import annotations
 
 import csv
+import datetime
 import re
 from pathlib import Path
 
@@ -27,6 +28,7 @@ TITLES = {
     "bkm-lkm.members": "Quick Status KSM per BKM/LKM - Kota Contoh, Triwulan III",
     "gapoktan-poktan": "Rekap Kelas Kelompoktani per Gapoktan - BPP Contoh",
 }
+CREATED = datetime.datetime(2024, 1, 1)
 PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -38,6 +40,7 @@ def build(csv_path: Path) -> Path:
         rows = list(csv.reader(fp, delimiter=delimiter))
     out = csv_path.with_suffix(".xlsx")
     book = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False})
+    book.set_properties({"created": CREATED})  # the same bytes on every build
     sheet = book.add_worksheet("Data")
     bold = book.add_format({"bold": True, "font_size": 13})
     head = book.add_format({"bold": True, "text_wrap": True, "bg_color": "#DDEBF7"})

@@ -145,7 +145,8 @@ def bkm(rng: random.Random, code: str, profile: str) -> Row:
     level = PARENT_LEVEL[profile]
 
     def flag(at: int) -> str:
-        ok = level >= at and rng.random() > 0.04 or level < at and rng.random() < 0.25
+        ok = (level >= at and rng.random() > 0.04) or (
+            level < at and rng.random() < 0.25)
         return "ya" if ok else "tidak"
 
     cadres = rng.randint(1, 6) if level >= 2 else rng.randint(0, 2)

@@ -20,7 +20,7 @@ PARENTS = EXAMPLES / "bkm-lkm.xlsx"
 
 def _sheet(path: Path, name: str) -> list[dict[str, Any]]:
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
-    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    return [dict(zip([str(h) for h in rows[0]], r, strict=True)) for r in rows[1:]]
 
 
 def _run(*args: str) -> Any:

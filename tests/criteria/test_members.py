@@ -97,7 +97,7 @@ def test_a_members_mistake_is_a_coded_problem_at_its_place(
         old: str, new: str, code: str | None, path: str | None,
         text: str | None) -> None:
     assert old in BASE
-    ruleset, problems = validate_ruleset(BASE.replace(old, new, 1), "parent.yaml")
+    _, problems = validate_ruleset(BASE.replace(old, new, 1), "parent.yaml")
     if code is None:
         assert problems == []
         return

@@ -109,7 +109,7 @@ def test_members_scored_with_another_ruleset_are_refused() -> None:
 def test_a_roll_up_of_another_member_ruleset_version_is_refused() -> None:
     changed = KSM.ruleset.model_copy(update={"version": "9.9.9"})
     up = roll_up(Scorer(changed).score_batch([GROWTH]), ["B1"])
-    with pytest.raises(InputError, match="ppmk-ksm 9.9.9"):
+    with pytest.raises(InputError, match=r"ppmk-ksm 9\.9\.9"):
         BKM.score(up)
 
 
@@ -120,7 +120,7 @@ def test_an_aggregate_naming_what_the_member_ruleset_lacks_is_refused() -> None:
               "ksm_count": Binding(aggregate="count.met.no_such_criterion")}
     bad = rs.model_copy(update={"members": rs.members.model_copy(
         update={"fields": fields})})
-    with pytest.raises(RulesetError, match="members.fields.ksm_count"):
+    with pytest.raises(RulesetError, match=r"members\.fields\.ksm_count"):
         ParentScorer(bad, KSM)
 
 
