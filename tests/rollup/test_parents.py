@@ -211,3 +211,18 @@ def test_a_parent_nobody_holds_back_has_no_text() -> None:
     result = BKM.score(_up([RELEASED], ["B1"]))
     met = [h for h in held_back(result)[0] if h.criterion == "ksm_independent"]
     assert met == []
+
+
+def test_held_back_words_default_to_the_aggregate_and_member_labels() -> None:
+    rs = load_ruleset("bkm-lkm")
+    assert rs.members is not None
+    plain = {f: b.model_copy(update={"held_back_by": None})
+             for f, b in rs.members.fields.items()}
+    bare = rs.model_copy(update={"members": rs.members.model_copy(
+        update={"fields": plain})})
+    rows = [PENUNGGAK | {"group_id": "KSM-04"}]
+    result = ParentScorer(bare, KSM).score(_up(rows, ["B1"]))
+    en, id_ = held_back_texts(result, "en")[0], held_back_texts(result, "id")[0]
+    assert "1 KSM not yet at stage Strengthening: KSM-04" in en
+    assert "1 KSM not meeting 'Fewer than 3 overdue instalments': KSM-04" in en
+    assert "1 KSM belum mencapai tahap Penguatan: KSM-04" in id_

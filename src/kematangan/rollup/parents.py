@@ -178,14 +178,14 @@ class ParentScorer:
         up_index = np.array([up_at.get(p, -1) for p in order], dtype=np.int64)
         data_index = np.array([at_row.get(p, -1) for p in order], dtype=np.int64)
         issues += self._join_notes(parent_ids, up_index, data_index, sorted(at_row))
-        columns = self._columns(rollup, data, up_index, data_index, issues,
-                                parent_ids)
+        columns = self._columns(rollup, data, up_index, data_index, issues)
+        settled = settle(self.scorer, columns, self._candidates(rollup, up_index))
         batch = self.scorer.score_batch(columns, group_ids=parent_ids)
         data_rows = np.where(data_index >= 0, row_no[np.maximum(data_index, 0)], 0
                              ) if len(row_no) else np.zeros(len(parent_ids), np.int64)
         return ParentResult(batch, rollup, up_index, data_rows.astype(np.int64),
                             tuple(issues), self.scorer, self.member, self.aggregates,
-                            self._settled)
+                            tuple((str(parent_ids[p]), f) for p, f in settled))
 
     def _join_notes(self, parent_ids: npt.NDArray[np.object_],
                     up_index: npt.NDArray[np.int64], data_index: npt.NDArray[np.int64],
@@ -227,8 +227,9 @@ class ParentScorer:
 
     def _columns(self, rollup: RollUp, data: Mapping[str, Any],
                  up_index: npt.NDArray[np.int64], data_index: npt.NDArray[np.int64],
-                 issues: list[Problem], parent_ids: npt.NDArray[np.object_]
-                 ) -> dict[str, npt.NDArray[Any]]:
+                 issues: list[Problem]) -> dict[str, npt.NDArray[Any]]:
+        """Each parent's fields: its own from ``data``, its aggregates from
+        ``rollup`` (missing where open)."""
         columns: dict[str, npt.NDArray[Any]] = {}
         for f in self.scorer.plan.fields:
             agg = self.aggregates.get(f.id)
@@ -243,8 +244,6 @@ class ParentScorer:
             columns[f.id] = np.where(up_index >= 0, values[np.maximum(up_index, 0)],
                                      np.nan) if len(values) else np.full(
                 len(up_index), np.nan)
-        settled = settle(self.scorer, columns, self._candidates(rollup, up_index))
-        self._settled = tuple((str(parent_ids[p]), f) for p, f in settled)
         return columns
 
 

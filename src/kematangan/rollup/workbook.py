@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -234,8 +234,6 @@ def _pad(col: npt.NDArray[Any], n: int) -> npt.NDArray[Any]:
 
 def _at_data_rows(result: ParentResult) -> list[Problem]:
     """The parents' own values that could not be used, at their parent data row."""
-    from dataclasses import replace
-
     rows = result.data_rows
     return [replace(p, row=int(rows[p.row - 1]) or None) if p.row else p
             for p in result.batch.issues]
