@@ -116,7 +116,6 @@ class Members(_Section):
         "{aggregate, held_back_by}).")
 
 
-
 Measure = Literal["members", "count", "share", "sum"]
 
 
