@@ -92,6 +92,12 @@ def test_no_private_name_is_imported_across_modules(path: Path) -> None:
     assert bad == []
 
 
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(SRC)))
+def test_no_module_is_over_600_lines(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").count("\n")
+    assert lines <= 600, f"{lines} lines: split it by job"
+
+
 def test_public_class_names_are_unique() -> None:
     seen: dict[str, list[str]] = collections.defaultdict(list)
     for path in _modules():

@@ -46,7 +46,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from kematangan.criteria.ruleset import FieldSpec, Identifier, Ruleset, Slug, Text
+from kematangan.criteria.elements import Identifier, Slug, Text
+from kematangan.criteria.ruleset import FieldSpec, Ruleset
 from kematangan.criteria.source import Finding, Path, brief
 from kematangan.errors import RulesetError, suggest
 

@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-import re
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
-    StringConstraints,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
-from kematangan.catalogue import render
+from kematangan.criteria.elements import (
+    Identifier,
+    Interval,
+    IntervalText,
+    OperationalChoice,
+    Slug,
+    Source,
+    StrictModel,
+    Text,
+    fault,
+)
 
 if TYPE_CHECKING:  # completed in kematangan.criteria.members, which uses these types
     from kematangan.criteria.members import Members
@@ -57,170 +60,10 @@ __all__ = [
 ]
 
 
-class _Strict(BaseModel):
-    # NaN and infinity are refused wherever a number is expected: a NaN threshold
-    # would make its criterion unknown for every group.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              allow_inf_nan=False)
-
-
-def fault(code: str, **params: Any) -> PydanticCustomError:
-    """A validation error carrying a catalogue ``code`` and its ``params``.
-
-    The loader turns it into a :class:`~kematangan.problems.Problem` of that code;
-    pydantic users see the English text. Texts are cut to a readable length.
-    """
-    params = {k: v[:60] if isinstance(v, str) else v for k, v in params.items()}
-    return PydanticCustomError(code, render(code, params, "en")[0], params)
-
-
-Identifier = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
-]
-"""Field, criterion, stage and class ids: stable snake_case ASCII."""
-
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
-
-
-class Text(_Strict):
-    """A text in Indonesian (``id``) and optionally English (``en``); a plain string
-    is taken as the Indonesian text."""
-
-    id: str = Field(min_length=1, description="Indonesian text (the default language).")
-    en: str | None = Field(default=None, description="English text.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_plain_string(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return {"id": value}
-        return value
-
-    def get(self, lang: str = "id") -> str:
-        """The text in ``lang`` (``id`` or ``en``), falling back to Indonesian.
-
-        Examples
-        --------
-        >>> Text.model_validate({"id": "Rapat rutin", "en": "Regular meetings"}).get("en")
-        'Regular meetings'
-        >>> Text.model_validate("Rapat rutin").get("en")
-        'Rapat rutin'
-        """
-        if lang == "en" and self.en:
-            return self.en
-        return self.id
-
-
-_INTERVAL = re.compile(
-    r"^\s*([\[(])\s*(-?inf|-?\d+(?:\.\d+)?)\s*,\s*(-?inf|-?\d+(?:\.\d+)?)\s*([\])])\s*$"
-)
-
-
-class Interval(_Strict):
-    """A numeric interval written as ``"[0, 245]"``, ``"(245, 455]"`` or
-    ``"[0.9, inf)"``: a square bracket includes the bound, a round one excludes it.
-
-    Examples
-    --------
-    >>> iv = Interval.parse("(10, 20]")
-    >>> iv.contains(10), iv.contains(20)
-    (False, True)
-    >>> str(iv)
-    '(10, 20]'
-    """
-
-    model_config = ConfigDict(allow_inf_nan=True)
-
-    low: float
-    high: float
-    low_inclusive: bool
-    high_inclusive: bool
-
-    @classmethod
-    def parse(cls, text: str) -> Interval:
-        """Parse interval notation; raise ``ValueError`` with the expected form."""
-        m = _INTERVAL.match(text)
-        if not m:
-            raise fault("interval_syntax", value=text)
-        lo, hi = float(m.group(2)), float(m.group(3))
-        if (math.isinf(lo) and "inf" not in m.group(2)) or (
-                math.isinf(hi) and "inf" not in m.group(3)):
-            raise fault("interval_not_number", value=text)
-        low_inclusive, high_inclusive = m.group(1) == "[", m.group(4) == "]"
-        _check_bounds(text, lo, hi, low_inclusive, high_inclusive)
-        return cls.model_construct(low=lo, high=hi, low_inclusive=low_inclusive,
-                                   high_inclusive=high_inclusive)
-
-    @model_validator(mode="after")
-    def _sound_bounds(self) -> Interval:
-        _check_bounds(str(self), self.low, self.high, self.low_inclusive,
-                      self.high_inclusive)
-        return self
-
-    def contains(self, x: float) -> bool:
-        """Whether ``x`` lies inside the interval."""
-        above = x >= self.low if self.low_inclusive else x > self.low
-        below = x <= self.high if self.high_inclusive else x < self.high
-        return above and below
-
-    def __str__(self) -> str:
-        def fmt(v: float) -> str:
-            if math.isinf(v) or math.isnan(v):
-                return str(v)
-            return str(int(v)) if v == int(v) else repr(v)
-
-        return (("[" if self.low_inclusive else "(") + fmt(self.low) + ", "
-                + fmt(self.high) + ("]" if self.high_inclusive else ")"))
-
-
-def _check_bounds(text: str, low: float, high: float, low_inclusive: bool,
-                  high_inclusive: bool) -> None:
-    if math.isnan(low) or math.isnan(high):
-        raise fault("interval_not_number", value=text)
-    if low > high or (low == high and not (low_inclusive and high_inclusive)):
-        raise fault("interval_empty", value=text)
-    if (math.isinf(low) and low_inclusive) or (math.isinf(high) and high_inclusive):
-        raise fault("interval_infinite_closed", value=text)
-
-
-def _interval_from_str(value: Any) -> Any:
-    if isinstance(value, str):
-        return Interval.parse(value)
-    return value
-
-
-IntervalText = Annotated[
-    Interval,
-    BeforeValidator(_interval_from_str),
-    Field(json_schema_extra={"type": "string", "examples": ["[0, 245]", "(0.9, inf)"]}),
-]
-
-
-class Source(_Strict):
-    """The program document a ruleset (or one of its thresholds) rests on."""
-
-    title: str
-    url: str | None = None
-    passage: str | None = Field(
-        default=None, description="The passage quoted or summarised from the source."
-    )
-    note: str | None = None
-
-
-OperationalChoice = Annotated[
-    Text | None,
-    Field(description="Why this is the ruleset's own choice where no source says it "
-          "(a threshold, a reading of a vague passage): Indonesian and optionally "
-          "English. A criterion, stage, class or exit rule gives a 'source', an "
-          "'operational_choice', or both."),
-]
-
-
 FieldType = Literal["number", "integer", "boolean", "category", "date"]
 
 
-class FieldSpec(_Strict):
+class FieldSpec(StrictModel):
     """A field of the group record that the ruleset reads."""
 
     id: Identifier
@@ -293,7 +136,7 @@ class FieldSpec(_Strict):
         return self
 
 
-class GroupIdSpec(_Strict):
+class GroupIdSpec(StrictModel):
     """The record key that identifies a group (not scored)."""
 
     field: Identifier = "group_id"
@@ -302,7 +145,7 @@ class GroupIdSpec(_Strict):
     aliases: list[str] = Field(default_factory=list)
 
 
-class Derived(_Strict):
+class Derived(StrictModel):
     """A value computed from fields by a safe expression (see the language page)."""
 
     id: Identifier
@@ -324,7 +167,7 @@ class Derived(_Strict):
     )
 
 
-class Check(_Strict):
+class Check(StrictModel):
     """A consistency check across fields: what data that makes sense satisfies.
 
     A record that fails it has a data problem (the check's message and fix), and
@@ -348,7 +191,7 @@ class Check(_Strict):
 CompareOp = Literal[">=", ">", "<=", "<", "==", "!="]
 
 
-class Threshold(_Strict):
+class Threshold(StrictModel):
     """``field op value``, e.g. ``meetings_per_month >= 2``."""
 
     field: Identifier
@@ -356,28 +199,28 @@ class Threshold(_Strict):
     value: float
 
 
-class RangeCondition(_Strict):
+class RangeCondition(StrictModel):
     """The field's value lies in an interval such as ``"[0.8, 1]"``."""
 
     field: Identifier
     interval: IntervalText
 
 
-class BooleanCondition(_Strict):
+class BooleanCondition(StrictModel):
     """A yes/no field equals ``value`` (true by default)."""
 
     field: Identifier
     value: bool = True
 
 
-class InSet(_Strict):
+class InSet(StrictModel):
     """A category (or integer) field's value is one of ``values``."""
 
     field: Identifier
     values: list[str | int] = Field(min_length=1)
 
 
-class Band(_Strict):
+class Band(StrictModel):
     """One band of a banded criterion: values in ``interval`` earn ``points``."""
 
     interval: IntervalText
@@ -385,14 +228,14 @@ class Band(_Strict):
     label: Text | None = None
 
 
-class Bands(_Strict):
+class Bands(StrictModel):
     """Points by band of a field's value; met only in the band with the most points."""
 
     field: Identifier
     bands: list[Band] = Field(min_length=2)
 
 
-class ScoreCondition(_Strict):
+class ScoreCondition(StrictModel):
     """Points equal the field's value (an indicator score), up to the field's max.
 
     Met when the value reaches ``met_at`` (the field's max by default).
@@ -402,7 +245,7 @@ class ScoreCondition(_Strict):
     met_at: float | None = None
 
 
-class AtLeast(_Strict):
+class AtLeast(StrictModel):
     """At least ``k`` of the named criteria are met."""
 
     k: int = Field(ge=1)
@@ -426,7 +269,7 @@ CONDITION_KINDS: tuple[str, ...] = (
 MissingPolicy = Literal["unknown", "not_met", "met"]
 
 
-class Criterion(_Strict):
+class Criterion(StrictModel):
     """One criterion: a condition, its points, its stage, and advice for the group."""
 
     id: Identifier
@@ -496,7 +339,7 @@ class Criterion(_Strict):
         return getattr(cond, "field", None)
 
 
-class Stage(_Strict):
+class Stage(StrictModel):
     """One rung of the ladder. Stages are listed from the first to the last."""
 
     id: Identifier
@@ -517,7 +360,7 @@ class Stage(_Strict):
     operational_choice: OperationalChoice = None
 
 
-class ScoreClass(_Strict):
+class ScoreClass(StrictModel):
     """A class by total score. Classes are listed from the lowest to the highest."""
 
     id: Identifier
@@ -533,7 +376,7 @@ class ScoreClass(_Strict):
     operational_choice: OperationalChoice = None
 
 
-class ExitRule(_Strict):
+class ExitRule(StrictModel):
     """When the program may withdraw: a stage reached and criteria met."""
 
     stage: Identifier
@@ -543,7 +386,7 @@ class ExitRule(_Strict):
     operational_choice: OperationalChoice = None
 
 
-class CaseExpectation(_Strict):
+class CaseExpectation(StrictModel):
     """What an embedded test case expects; only the keys given are checked, so
     ``stage: null`` expects "no stage reached" while leaving ``stage`` out checks
     nothing."""
@@ -562,7 +405,7 @@ class CaseExpectation(_Strict):
     )
 
 
-class Case(_Strict):
+class Case(StrictModel):
     """An embedded test case: a record and what scoring it must give."""
 
     name: str
@@ -570,7 +413,7 @@ class Case(_Strict):
     expect: CaseExpectation
 
 
-class Ruleset(_Strict):
+class Ruleset(StrictModel):
     """A whole ruleset file."""
 
     format: Literal[1] = Field(default=1, description="Version of this file format.")
