@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kematangan.criteria import expr as ex
+from kematangan.scoring import calendar
 from kematangan.scoring import semantics as sem
 from kematangan.scoring.plan import AtLeastOf, CriterionStep, CritRef, Plan
 from kematangan.scoring.result import RowResult
@@ -331,8 +332,9 @@ def compile_record_function(plan: Plan) -> RecordFunction:
     namespace: dict[str, Any] = {
         "NAN": math.nan, "INF": math.inf, "RowResult": RowResult, **consts,
         "NOT_APPLICABLE": sem.NOT_APPLICABLE,
-        "DAYS_BETWEEN": sem.days_between, "MONTHS_BETWEEN": sem.months_between,
-        "YEARS_BETWEEN": sem.years_between,
+        "DAYS_BETWEEN": calendar.days_between,
+        "MONTHS_BETWEEN": calendar.months_between,
+        "YEARS_BETWEEN": calendar.years_between,
     }
     code = compile(source, f"<kematangan plan {plan.ruleset_id} {plan.version}>",
                    "exec")

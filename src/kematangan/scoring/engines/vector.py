@@ -26,10 +26,10 @@ import numpy as np
 import numpy.typing as npt
 
 from kematangan.criteria import expr as ex
+from kematangan.scoring.calendar import FIRST_DAY, LAST_DAY
 from kematangan.scoring.engines.compiled import compile_record_function
 from kematangan.scoring.plan import AtLeastOf, CriterionStep, CritRef, Plan
 from kematangan.scoring.result import ColumnResult
-from kematangan.scoring.semantics import FIRST_DAY, LAST_DAY
 
 __all__ = ["CHUNK", "VectorEngine", "evaluate", "evaluate_expression"]
 
