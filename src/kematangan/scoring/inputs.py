@@ -305,13 +305,15 @@ def _encode_numeric(slot: FieldSlot, arr: npt.NDArray[Any],
             bad = np.ones(len(out), dtype=bool)
         else:
             with np.errstate(invalid="ignore"):
-                bad = np.isinf(out)
+                # NaN (missing) fails every comparison, so it is never flagged;
+                # infinities fall outside finite bounds.
+                lo = -np.inf if slot.min is None else slot.min
+                hi = np.inf if slot.max is None else slot.max
+                bad = (out < lo) | (out > hi)
+                if not (np.isfinite(lo) and np.isfinite(hi)):
+                    bad |= np.isinf(out)
                 if slot.type == "integer":
-                    bad |= ~np.isnan(out) & (np.floor(out) != out)
-                if slot.min is not None:
-                    bad |= out < slot.min
-                if slot.max is not None:
-                    bad |= out > slot.max
+                    bad |= (out - np.floor(out)) > 0.0
     if bad.any():
         at = np.flatnonzero(bad)
         given = arr[at].tolist() if raws is None else [raws[i] for i in at.tolist()]

@@ -148,10 +148,13 @@ class _Evaluator:
 
     def compare(self, n: ex.Cmp) -> U8:
         a, b = self.value(n.left), self.value(n.right)
-        unknown = np.isnan(a) | np.isnan(b)
-        met = _CMP[n.op](a, b)
-        return _truth(np.broadcast_to(met, (self.n,)),
-                      np.broadcast_to(unknown, (self.n,)))
+        unknown = np.broadcast_to(np.isnan(a) | np.isnan(b), (self.n,))
+        met = np.broadcast_to(_CMP[n.op](a, b), (self.n,))
+        if n.op == "!=":  # the only comparison true when a side is NaN
+            return _truth(met, unknown)
+        code: U8 = met.view(np.uint8) * np.uint8(2)
+        code += unknown.view(np.uint8)
+        return code
 
     def arithmetic(self, n: ex.Bin) -> F64 | float:
         a, b = self.value(n.left), self.value(n.right)
@@ -298,6 +301,8 @@ def _chunk(plan: Plan, values: list[F64], out: _Out, a: int) -> None:
     m = b - a
     part = [v[a:b] for v in values]
     tri = np.empty((len(plan.criteria), m), dtype=np.uint8)
+    # Points are stored for bands and score criteria only: a condition's points
+    # are looked up from its truth code (see _tables).
     points = np.empty((len(plan.criteria), m), dtype=np.float64)
     ev = _Evaluator(part, tri, plan, m)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
@@ -307,7 +312,7 @@ def _chunk(plan: Plan, values: list[F64], out: _Out, a: int) -> None:
             part[d.index][:] = np.where(np.isfinite(x), x, np.nan)
         for ci in plan.order:
             _criterion(plan.criteria[ci], ev, tri, points)
-    out.outcomes[:, a:b] = _OUTCOME[tri]
+    np.take(_OUTCOME, tri, out=out.outcomes[:, a:b], mode="clip")
     for ci, dest in out.varying.items():
         dest[a:b] = points[ci]
     out.score[a:b], out.upper[a:b], out.row_max[a:b] = _scores(plan, tri, points)
@@ -347,15 +352,35 @@ def _scores(plan: Plan, tri: U8, points: F64) -> tuple[F64, F64, F64]:
     row_max = np.full(m, 0.0)
     # Sum in criterion-id order, as the record engine does, so that float sums
     # agree exactly and do not depend on the order criteria are listed in.
+    tables = _tables(plan)
     for ci in plan.sum_order:
-        top = plan.criteria[ci].max_points
-        score += points[ci]
-        upper += np.where(tri[ci] == U, top, points[ci])
-        if plan.criteria[ci].applies is None:
-            row_max += top
+        step = plan.criteria[ci]
+        got, could, counts = tables[ci]
+        if step.kind == "condition":
+            score += got[tri[ci]]
+            upper += could[tri[ci]]
         else:
-            row_max += np.where(tri[ci] == NA, 0.0, top)
+            score += points[ci]
+            upper += np.where(tri[ci] == U, step.max_points, points[ci])
+        if step.applies is None:
+            row_max += step.max_points
+        else:
+            row_max += counts[tri[ci]]
     return score, upper, row_max
+
+
+def _tables(plan: Plan) -> list[tuple[F64, F64, F64]]:
+    """Per criterion, by truth code (F, U, T, NA): the points a condition gives,
+    the most it could give once unknowns are known, and its share of the maximum.
+    A lookup by code costs a third of computing them per record."""
+    found: list[tuple[F64, F64, F64]] | None = plan.memo.get("vector_tables")
+    if found is None:
+        found = plan.memo["vector_tables"] = [
+            (np.array([0.0, 0.0, c.max_points, 0.0]),
+             np.array([0.0, c.max_points, c.max_points, 0.0]),
+             np.array([c.max_points, c.max_points, c.max_points, 0.0]))
+            for c in plan.criteria]
+    return found
 
 
 def _stages(plan: Plan, gates: U8, tri: U8, points: F64
@@ -374,10 +399,15 @@ def _stages(plan: Plan, gates: U8, tri: U8, points: F64
         if need is not None:
             own = np.zeros(m)
             own_up = np.zeros(m)
+            tables = _tables(plan)
             for c in plan.stage_sum_order[s]:
-                top = plan.criteria[c].max_points
-                own += points[c]
-                own_up += np.where(tri[c] == U, top, points[c])
+                if plan.criteria[c].kind == "condition":
+                    own += tables[c][0][tri[c]]
+                    own_up += tables[c][1][tri[c]]
+                else:
+                    own += points[c]
+                    own_up += np.where(tri[c] == U, plan.criteria[c].max_points,
+                                       points[c])
             np.minimum(reached, _truth(own >= need, (own < need) & (own_up >= need)),
                        out=reached)
         reached_by_stage.append(reached)
@@ -390,10 +420,10 @@ def _stages(plan: Plan, gates: U8, tri: U8, points: F64
 def _criterion(step: CriterionStep, ev: _Evaluator, tri: U8, points: F64) -> None:
     n = tri.shape[1]
     top = step.max_points
+    pts: F64 | None = None
     if step.kind == "condition":
         assert step.node is not None
         t = ev.truth(step.node)
-        pts = np.where(t == T, top, 0.0)
     else:
         assert step.value is not None
         v = np.broadcast_to(np.asarray(ev.value(step.value), dtype=np.float64), (n,))
@@ -413,13 +443,16 @@ def _criterion(step: CriterionStep, ev: _Evaluator, tri: U8, points: F64) -> Non
         unknown = t == U
         met = step.missing == "met"
         t = np.where(unknown, np.uint8(T if met else F), t)
-        pts = np.where(unknown, top if met else 0.0, pts)
+        if pts is not None:
+            pts = np.where(unknown, top if met else 0.0, pts)
     if step.applies is not None:
         a = ev.truth(step.applies)
         t = np.where(a == T, t, np.where(a == F, np.uint8(NA), np.uint8(U)))
-        pts = np.where(a == T, pts, 0.0)
+        if pts is not None:
+            pts = np.where(a == T, pts, 0.0)
     tri[step.index] = t
-    points[step.index] = pts
+    if pts is not None:
+        points[step.index] = pts
 
 
 def _class_index(plan: Plan, score: F64, codes: U8, definite: bool
