@@ -79,7 +79,7 @@ def test_csv_writes_missing_as_empty_and_numbers_plainly(tmp_path: Path) -> None
     write_table(path, _results())
     lines = path.read_text().splitlines()
     assert lines[0] == "Kode KSM,skor,tahap,siap_dilepas,anggota,tanggal,catatan"
-    assert lines[1] == "KSM-01,49,penumbuhan,false,12,2024-03-05,=1+1"
+    assert lines[1] == "KSM-01,49,penumbuhan,false,12,2024-03-05,'=1+1"
     assert lines[2] == "KSM-02,,,false,8,,"
 
 

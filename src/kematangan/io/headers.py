@@ -26,6 +26,7 @@ __all__ = [
     "column_letter",
     "find_header_row",
     "header_key",
+    "without_unit",
 ]
 
 SUGGEST_CUTOFF = 0.8
@@ -33,7 +34,31 @@ SUGGEST_CUTOFF = 0.8
 suggested as a misspelling of it."""
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_TRAILING_BRACKET = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+
+
+def without_unit(text: str) -> str:
+    """``text`` without a trailing part in brackets (a unit), if it ends in one.
+
+    One pass from the end (a regular expression for this backtracks on long runs
+    of spaces, quadratically).
+
+    Examples
+    --------
+    >>> without_unit("Tunggakan (kali) "), without_unit("Modal [Rp]")
+    ('Tunggakan', 'Modal')
+    >>> without_unit("a (b) (c)"), without_unit("(x(y)"), without_unit("no unit")
+    ('a (b)', '(x', 'no unit')
+    """
+    end = text.rstrip()
+    if not end or end[-1] not in ")]":
+        return text
+    start = max(end.rfind("(", 0, len(end) - 1), end.rfind("[", 0, len(end) - 1))
+    if start < 0:
+        return text
+    inner = end[start + 1:-1]
+    if "(" in inner or ")" in inner or "[" in inner or "]" in inner:
+        return text
+    return end[:start].rstrip()
 
 
 def header_key(text: str) -> str:
@@ -158,7 +183,7 @@ class HeaderMatcher:
     @staticmethod
     def _candidates(text: str) -> list[str]:
         out = [text]
-        bare = _TRAILING_BRACKET.sub("", text)
+        bare = without_unit(text)
         if bare and bare != text:
             out.append(bare)
         for sep in ("/", "-", ":"):
@@ -168,7 +193,7 @@ class HeaderMatcher:
 
     def suggest_field(self, header: str) -> str | None:
         """The field id ``header`` most likely means, if one is close."""
-        key = header_key(_TRAILING_BRACKET.sub("", header) or header)
+        key = header_key(without_unit(header) or header)
         if not key:
             return None
         # Stricter than errors.suggest: a table has many columns that are meant to

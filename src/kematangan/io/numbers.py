@@ -36,7 +36,6 @@ Decimal = Literal["point", "comma"]
 _CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
 _SPACE_GROUPS = re.compile(r"^\d{1,3}(?: \d{3})+(?:[.,]\d+)?$")
 _EXPONENT = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d+$")
-_BODY = re.compile(r"^[\d.,]*\d[\d.,]*$")
 _POINT_GROUPS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 _COMMA_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d*)?$")
 
@@ -70,9 +69,15 @@ def split_number(text: str) -> tuple[str, str, bool, bool, bool] | None:
         if not _SPACE_GROUPS.match(s):
             return None
         s, spaced = s.replace(" ", ""), True
-    if not (_BODY.match(s) or _EXPONENT.match(s)):
+    if not (_is_body(s) or _EXPONENT.match(s)):
         return None
     return sign, s, percent, currency, spaced
+
+
+def _is_body(s: str) -> bool:
+    """Digits, points and commas, with at least one digit. (A regular expression
+    for this backtracks: a long run of digits made it quadratic.)"""
+    return s.replace(".", "").replace(",", "").isdecimal()
 
 
 def _thousands_shaped(whole: str, frac: str) -> bool:
