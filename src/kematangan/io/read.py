@@ -49,6 +49,7 @@ from kematangan.io.sources import (
     CsvSource,
     consistency,
     detect_kind,
+    read_error,
     sniff_encoding,
     split_head,
     text_head,
@@ -146,6 +147,8 @@ def iter_tables(
                            limits or DEFAULT_LIMITS)
     except KematanganError:
         raise
+    except OSError as exc:
+        raise read_error(source, exc) from None
     except RecursionError:
         raise InputError(f"{source.name!r} is nested too deep to read",
                          fix="export the data again as .xlsx or .csv") from None

@@ -38,6 +38,7 @@ __all__ = [
     "bounded_lines",
     "consistency",
     "detect_kind",
+    "read_error",
     "sniff_encoding",
     "split_head",
     "text_head",
@@ -67,8 +68,7 @@ def detect_kind(path: Path, limits: Limits) -> str:
         raise InputError(f"file not found: {path}",
                          fix="check the path and the file name") from None
     except OSError as exc:
-        raise InputError(f"cannot open {path}: {exc.strerror}",
-                         fix="check the path and that you may read the file") from None
+        raise read_error(path, exc) from None
     if path.is_dir():
         raise InputError(f"{path} is a folder, not a file",
                          fix="give the path of a data file inside it")
@@ -82,8 +82,7 @@ def detect_kind(path: Path, limits: Limits) -> str:
         with path.open("rb") as fh:
             head = fh.read(8192)
     except OSError as exc:
-        raise InputError(f"cannot open {path}: {exc.strerror}",
-                         fix="check that you may read the file") from None
+        raise read_error(path, exc) from None
     suffix = path.suffix.lower()
     if head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC):
         return "workbook"
@@ -107,6 +106,13 @@ def detect_kind(path: Path, limits: Limits) -> str:
             fix="check the file: a compressed or damaged export? Export the data "
             "again as CSV UTF-8 or .xlsx")
     return kind
+
+
+def read_error(path: Path, exc: OSError) -> InputError:
+    """The error for a file the system does not let us read."""
+    return InputError(f"cannot read {path}: {exc.strerror or exc}",
+                      fix="close it in other programs (Excel?) and check that you "
+                      "may read it")
 
 
 def sniff_encoding(path: Path) -> tuple[str, Issue | None]:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from kematangan.criteria.ruleset import FieldSpec, Ruleset
-from kematangan.errors import InputError
 from kematangan.io.headers import column_letter
 
 __all__ = ["header_text", "write_template"]
@@ -199,12 +198,7 @@ def write_template(
     help_sheet.set_column(1, 1, 28)
     help_sheet.set_column(2, 6, 14)
     help_sheet.set_column(7, 7, 80)
-    try:
-        book.close()
-    except (OSError, xlsxwriter.exceptions.XlsxWriterException) as exc:
-        raise InputError(f"cannot write {out}: {exc}",
-                         fix="check that the folder exists and that you may write "
-                         "there") from None
+    book.close()
     return out
 
 

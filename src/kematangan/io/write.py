@@ -18,8 +18,13 @@ starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written wi
 single quote in front (as OWASP recommends), which makes a spreadsheet show it as
 text; numbers, negative ones included, are written as they are. Pass
 ``escape_formulas=False`` for a program that reads the file and wants the text
-unchanged. Whatever goes wrong writing becomes an
-:class:`~kematangan.errors.InputError`, and files left half-written are removed.
+unchanged.
+
+A table that cannot be written in the format asked for (too many columns or too
+long a cell for .xlsx) raises :class:`~kematangan.errors.InputError`; a problem with
+the file system (a missing folder, a full disk, a file open in Excel) raises the
+:class:`OSError` met, naming the file (the command line turns it into one message
+and deletes the half-written output).
 """
 
 from __future__ import annotations
@@ -29,8 +34,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import IO, Any
@@ -266,10 +270,6 @@ class ResultWriter:
         if self.suffix == ".xlsx":
             import xlsxwriter
 
-            if self.path.is_dir() or not self.path.parent.is_dir():
-                raise self._cannot(FileNotFoundError(2, "no such folder" if not
-                                                     self.path.parent.is_dir()
-                                                     else "it is a folder"))
             self._book = xlsxwriter.Workbook(
                 str(self.path),
                 {"constant_memory": True, "strings_to_numbers": False,
@@ -291,67 +291,40 @@ class ResultWriter:
 
     def write(self, columns: Columns) -> None:
         """Append a chunk of rows to the main table."""
-        with self._writing():
-            if self._main is None:
-                self._main = self._open(self.sheet_name, list(columns), self.path)
-            self._main.write(columns)
+        if self._main is None:
+            self._main = self._open(self.sheet_name, list(columns), self.path)
+        self._main.write(columns)
 
     def add_sheet(self, name: str, columns: Columns) -> None:
         """Write a whole extra sheet (an extra file beside a CSV, JSON Lines or
         Parquet output)."""
-        with self._writing():
-            if self._main is None:
-                self._main = self._open(self.sheet_name, [], self.path)
-            target = self.path.with_name(f"{self.path.stem}.{name}{self.path.suffix}")
-            sink = self._open(name, list(columns), target)
-            sink.write(columns)
-            sink.close()
+        if self._main is None:
+            self._main = self._open(self.sheet_name, [], self.path)
+        target = self.path.with_name(f"{self.path.stem}.{name}{self.path.suffix}")
+        sink = self._open(name, list(columns), target)
+        sink.write(columns)
+        sink.close()
 
     def close(self) -> None:
         """Finish every file."""
-        with self._writing():
-            if self._main is None:
-                self._main = self._open(self.sheet_name, [], self.path)
-            self._main.close()
-            if self._book is not None:
-                book, self._book = self._book, None
-                book.close()
+        if self._main is None:
+            self._main = self._open(self.sheet_name, [], self.path)
+        self._main.close()
+        if self._book is not None:
+            book, self._book = self._book, None
+            book.close()
 
     def abandon(self) -> None:
-        """Stop writing after a failure and remove the files begun, so no
-        half-written result is left to be taken for a whole one."""
+        """Stop writing after a failure: close what is open, quietly (the failure
+        being raised is the one to report)."""
         try:
             if self._main is not None:
                 self._main.close()
             if self._book is not None:
                 book, self._book = self._book, None
                 book.close()
-        except Exception:  # the failure already being raised is the one to report
+        except Exception:
             pass
-        for path in self.written:
-            path.unlink(missing_ok=True)
-
-    @contextmanager
-    def _writing(self) -> Iterator[None]:
-        try:
-            yield
-        except InputError:
-            raise
-        except (OSError, ValueError) as exc:
-            if isinstance(exc, ValueError) and not isinstance(exc, UnicodeError):
-                raise
-            raise self._cannot(exc) from None
-        except Exception as exc:
-            if type(exc).__module__.startswith("xlsxwriter"):
-                raise self._cannot(exc) from None
-            raise
-
-    def _cannot(self, exc: Exception) -> InputError:
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return InputError(f"cannot write {self.path}: {why}",
-                          fix="check that the folder exists, that you may write "
-                          "there, that the disk has room and that the file is not "
-                          "open in another program")
 
     def _open(self, name: str, headers: list[str], target: Path) -> _Sink:
         if self.suffix == ".xlsx":
