@@ -498,4 +498,4 @@ def test_xlsx_reader_gives_what_calamine_gives(tmp_path: Path,
     table = read_table(path, extended)
     assert table.row_numbers.tolist() == [4, 5, 6, 7]
     assert table.passthrough["Catatan"][0] == 'rapat <rutin> & "lancar"'
-    assert list(table.passthrough)[0] == "Kode KSM"
+    assert next(iter(table.passthrough)) == "Kode KSM"

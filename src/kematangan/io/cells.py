@@ -27,6 +27,7 @@ __all__ = [
     "dash_missing",
     "excel_error",
     "extra_cells",
+    "quoted",
     "show",
     "too_long",
 ]
@@ -144,6 +145,20 @@ def show(value: object) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """A cell's text quoted for a message, shortened if long (the issue's value
+    keeps it whole).
+
+    Examples
+    --------
+    >>> quoted("dua"), quoted("9" * 100)
+    ("'dua'", "'9999999999999999999999999999999999999999...' (100 characters)")
+    """
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:40]!r}"[:-1] + f"...' ({len(text):,} characters)"
 
 
 def dash_missing(text: str) -> Reading:

@@ -248,21 +248,22 @@ class HeaderMatcher:
 
 
 def find_header_row(
-    rows: Sequence[Sequence[object]], matcher: HeaderMatcher
+    rows: Sequence[Sequence[object]], matcher: HeaderMatcher,
+    max_cells: int = 16_384,
 ) -> tuple[int, HeaderMatch] | None:
-    """The index of the row that matches the most fields, and its match.
+    """The index of the row that matches the most fields, and its match (without
+    did-you-mean suggestions). Only the first ``max_cells`` cells of a row are
+    looked at: a header row is no wider than the limit ``max_columns``.
 
     Title rows, notes and blank rows above the headers match fewer fields, so they
     lose; on a tie the upper row wins. ``None`` when no row matches any field.
     """
     best: tuple[int, HeaderMatch] | None = None
     for index, row in enumerate(rows):
-        texts = [cell_text(v) for v in row]
+        texts = [cell_text(v) for v in row[:max_cells]]
         if not any(texts):
             continue
         match = matcher.match(texts, suggestions=False)
         if match.matched and (best is None or match.matched > best[1].matched):
             best = (index, match)
-    if best is None:
-        return None
-    return best[0], matcher.match(rows[best[0]])
+    return best

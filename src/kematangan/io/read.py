@@ -329,12 +329,12 @@ def _grid_tables(
     index, _ = found
     header_row, header = head[index]
     offset = leading_blank_columns(header, [r for _, r in head])
-    match = matcher.match(list(header[offset:]), first_column=offset)
-    width = len(match.names)
+    width = len(header) - offset
     if width > limits.max_columns:
         raise limit_error(limits, "max_columns",
                           f"the header row (row {header_row}) has {width:,} columns, "
                           "which")
+    match = matcher.match(list(header[offset:]), first_column=offset)
     source.width = offset + width
     layout = Layout(header_row, offset, match.names, match.fields)
     assembler = _Assembler(ruleset, sheet, header_row)
@@ -366,7 +366,8 @@ def _workbook_tables(
             rows = stream.rows()
             try:
                 head = _peek(rows)
-                found = find_header_row([r for _, r in head], matcher)
+                found = find_header_row([r for _, r in head], matcher,
+                                        limits.max_columns)
                 if found is not None and found[1].matched_fields(matcher.group_field):
                     notes = [] if sheet is not None else _hidden(book.state(name), name)
                     yield from _grid_tables(stream, rows, head, found, ruleset,
@@ -412,7 +413,8 @@ def _text_tables(path: Path, ruleset: Ruleset, matcher: HeaderMatcher,
     best: tuple[tuple[int, int, int, int], str] | None = None
     for rank, delimiter in enumerate(order):
         rows = split_head(text, delimiter)
-        found = find_header_row(rows[:HEADER_SCAN_ROWS], matcher)
+        found = find_header_row(rows[:HEADER_SCAN_ROWS], matcher,
+                                limits.max_columns)
         matched = found[1].matched_fields(matcher.group_field) if found else 0
         count, width = consistency(rows)
         score = (matched, count, width, -rank)
@@ -422,7 +424,7 @@ def _text_tables(path: Path, ruleset: Ruleset, matcher: HeaderMatcher,
     source = CsvSource(path, encoding, best[1], limits)
     rows_iter = source.rows()
     head = _peek(rows_iter)
-    found = find_header_row([r for _, r in head], matcher)
+    found = find_header_row([r for _, r in head], matcher, limits.max_columns)
     if found is None or not found[1].matched_fields(matcher.group_field):
         raise _no_headers(repr(path.name), [r for _, r in head], matcher, ruleset)
     yield from _grid_tables(source, rows_iter, head, found, ruleset, matcher, None,

@@ -61,14 +61,21 @@ def _bad(row: int, value: str, why: str, code: str = "bad_json",
 
 
 class _Records:
-    """Collects records into chunks; checks each record as it comes."""
+    """Collects records into chunks; checks each record as it comes.
 
-    def __init__(self, path: Path, chunk_rows: int, limits: Limits) -> None:
+    With ``keys`` given (found by a first pass over the file), every chunk has
+    those columns, so a key that first appears late in a file does not change the
+    columns between chunks. Without, only the keys are collected (that first pass).
+    """
+
+    def __init__(self, path: Path, chunk_rows: int, limits: Limits,
+                 keys: list[str] | None = None) -> None:
         self.path = path
         self.limits = limits
         self.chunk_rows = chunk_rows
-        self.keys: list[str] = []
-        self._known: set[str] = set()
+        self.keys_only = keys is None
+        self.keys: list[str] = list(keys or [])
+        self._known: set[str] = set(self.keys)
         self.records: list[dict[str, Any]] = []
         self.rows: list[int] = []
         self.issues: list[Issue] = []
@@ -120,6 +127,8 @@ class _Records:
 
     def add_bad(self, issue: Issue) -> None:
         """Add a row with no values, for a record that could not be read."""
+        if self.keys_only:
+            return
         self.issues.append(issue)
         self.records.append({})
         self.rows.append(issue.row or 0)
@@ -136,6 +145,9 @@ class _Records:
                               '"KSM-01", ...}'))
             return
         limits = self.limits
+        if self.keys_only:
+            self._add_keys(item)
+            return
         if (text is None or text.count("[") + text.count("{") > limits.max_json_depth
                 ) and _depth(item, limits.max_json_depth) > limits.max_json_depth:
             self.add_bad(self.too_deep(row, text or ""))
@@ -154,16 +166,18 @@ class _Records:
                 row, key, "", "the key is given more than once in the record; the "
                 "last value is read", "give each key once", "note",
                 code="duplicate_key"))
+        self.records.append(item)
+        self.rows.append(row)
+
+    def _add_keys(self, item: dict[str, Any]) -> None:
         for k in item:
             if k not in self._known:
                 self._known.add(k)
                 self.keys.append(k)
-                if len(self.keys) > limits.max_columns:
-                    raise limit_error(limits, "max_columns",
+                if len(self.keys) > self.limits.max_columns:
+                    raise limit_error(self.limits, "max_columns",
                                       f"{self.path.name!r} has more than "
-                                      f"{limits.max_columns:,} keys, which")
-        self.records.append(item)
-        self.rows.append(row)
+                                      f"{self.limits.max_columns:,} keys, which")
 
     def _cut(self, item: dict[str, Any], row: int) -> None:
         limit = self.limits.max_cell_chars
@@ -176,6 +190,8 @@ class _Records:
 
     def full(self) -> bool:
         """Whether the records so far make a chunk."""
+        if self.keys_only:
+            return False
         n = len(self.records)
         return n >= self.chunk_rows or n * max(1, len(self.keys)) >= CELLS_PER_CHUNK
 
@@ -209,11 +225,22 @@ def _depth(value: Any, limit: int) -> int:
 def jsonl_records(path: Path, chunk_rows: int, limits: Limits
                   ) -> Iterator[RecordChunk]:
     """Chunks of a JSON Lines file; a line that is not a JSON object is kept as a
-    row with no values and an error, so the rows out match the lines in."""
-    records = _Records(path, chunk_rows, limits)
+    row with no values and an error, so the rows out match the lines in. A first
+    pass finds every key (see :class:`_Records`)."""
     encoding, note = sniff_encoding(path)
+    scan = _Records(path, chunk_rows, limits)
+    for _ in _jsonl(path, encoding, scan):
+        pass
+    records = _Records(path, chunk_rows, limits, scan.keys)
     if note is not None:
         records.issues.append(note)
+    yield from _jsonl(path, encoding, records)
+    if records.records or not records.keys:
+        yield records.take()
+
+
+def _jsonl(path: Path, encoding: str, records: _Records) -> Iterator[RecordChunk]:
+    limits = records.limits
     with path.open(encoding=encoding, newline="") as fh:
         for number, line in enumerate(bounded_lines(fh, limits.max_record_chars),
                                       start=1):
@@ -226,8 +253,6 @@ def jsonl_records(path: Path, chunk_rows: int, limits: Limits
                 records.decode(line, number)
             if records.full():
                 yield records.take()
-    if records.records or not records.keys:
-        yield records.take()
 
 
 class _ValueEnd:
@@ -417,9 +442,13 @@ class _JsonList:
 
 def json_records(path: Path, chunk_rows: int, limits: Limits
                  ) -> Iterator[RecordChunk]:
-    """Chunks of a JSON file holding a list of objects (decoded incrementally)."""
-    records = _Records(path, chunk_rows, limits)
+    """Chunks of a JSON file holding a list of objects (decoded incrementally; a
+    first pass finds every key, see :class:`_Records`)."""
     try:
+        scan = _Records(path, chunk_rows, limits)
+        for _ in _JsonList(path, scan, limits).read():
+            pass
+        records = _Records(path, chunk_rows, limits, scan.keys)
         for _ in _JsonList(path, records, limits).read():
             if records.full():
                 yield records.take()

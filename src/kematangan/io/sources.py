@@ -209,8 +209,9 @@ def consistency(rows: Sequence[Sequence[str]]) -> tuple[int, int]:
 class CsvSource:
     """The records of a delimited text file, numbered from 1.
 
-    A record that cannot be parsed comes out as an unreadable row with an error in
-    :attr:`issues`; so does a line longer than ``max_record_chars``. A cell longer
+    A record that cannot be parsed (a stray quote, a quote that never closes) comes
+    out as an unreadable row with an error in :attr:`issues`; so does a line longer
+    than ``max_record_chars``. A cell longer
     than ``max_cell_chars`` is cut, with an error. In a file not in UTF-8, each row
     holding a letter outside ASCII gets a note: its letters were guessed.
     """
@@ -233,8 +234,10 @@ class CsvSource:
         max_chars = self.limits.max_cell_chars
         issues = self.issues
         with self.path.open(encoding=self.encoding, newline="") as fh:
+            # strict: a stray or unclosed quote is that record's error, not text
+            # quietly changed or rows quietly merged into one cell.
             reader = csv.reader(bounded_lines(fh, self.limits.max_record_chars),
-                                delimiter=self.delimiter)
+                                delimiter=self.delimiter, strict=True)
             number = 0
             while True:
                 try:

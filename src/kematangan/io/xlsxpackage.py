@@ -16,6 +16,7 @@ import datetime as dt
 import posixpath
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from kematangan.io.limits import Limits, limit_error
 from kematangan.io.xmlsafe import DoctypeRefused, blocks, parse_error, parser
 
 __all__ = [
-    "MAX_MEMBERS",
+    "MAX_DIRECTORY_BYTES",
     "SAVE_AGAIN",
     "Package",
     "SheetInfo",
@@ -38,11 +39,15 @@ __all__ = [
 
 SAVE_AGAIN = "open it in Excel or LibreOffice and save it again as .xlsx or .csv"
 
-MAX_MEMBERS = 100_000
-"""Parts a workbook package may have (a real one has tens to a few thousand)."""
+MAX_DIRECTORY_BYTES = 16 << 20
+"""Size of a zip's list of parts (its central directory) a workbook may have: a real
+one lists tens to a few thousand parts in well under a megabyte, and reading the
+list costs memory for each."""
 
 _DATE_BUILTIN = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
 _TIME_ONLY_BUILTIN = frozenset({18, 19, 20, 21, 45, 46, 47})
+_UNZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, RuntimeError,
+                 NotImplementedError, zlib.error)
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
@@ -58,9 +63,9 @@ class SheetInfo:
     state: str
 
 
-def _members(path: Path) -> int:
-    """The number of entries the zip's end record declares (-1 if none found), read
-    before :mod:`zipfile` builds an object for each."""
+def _directory_size(path: Path) -> int:
+    """The size of the zip's central directory as its end record declares it (0 if
+    none is found), read before :mod:`zipfile` builds an object per part."""
     with path.open("rb") as fh:
         fh.seek(0, 2)
         size = fh.tell()
@@ -68,13 +73,13 @@ def _members(path: Path) -> int:
         tail = fh.read()
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or at + 22 > len(tail):
-        return -1
-    count: int = struct.unpack_from("<H", tail, at + 10)[0]
-    if count == 0xFFFF:
+        return 0
+    found: int = struct.unpack_from("<I", tail, at + 12)[0]
+    if found == 0xFFFFFFFF:
         zip64 = tail.rfind(b"PK\x06\x06", 0, at)
-        if zip64 >= 0 and zip64 + 40 <= len(tail):
-            count = struct.unpack_from("<Q", tail, zip64 + 32)[0]
-    return count
+        if zip64 >= 0 and zip64 + 48 <= len(tail):
+            found = struct.unpack_from("<Q", tail, zip64 + 40)[0]
+    return found
 
 
 def _damaged(file: str, why: str) -> InputError:
@@ -82,15 +87,14 @@ def _damaged(file: str, why: str) -> InputError:
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
-    members = _members(path)
-    if members > MAX_MEMBERS:
-        raise InputError(
-            f"{path.name!r} is a zip with {members:,} parts; a workbook has at most a "
-            f"few thousand ({MAX_MEMBERS:,} accepted)", fix=SAVE_AGAIN)
+    listed = _directory_size(path)
+    if listed > MAX_DIRECTORY_BYTES:
+        raise _damaged(path.name, f"its list of parts takes {listed:,} bytes, where a "
+                       f"workbook's takes well under {MAX_DIRECTORY_BYTES:,}")
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError,
-            EOFError, struct.error) as exc:
+            EOFError, struct.error, zlib.error) as exc:
         raise _damaged(path.name, f"the zip is damaged ({exc})") from None
 
 
@@ -199,16 +203,19 @@ class Package:
                               f"part {part} of {self.file!r} ({info.file_size:,} bytes "
                               "uncompressed)")
         try:
-            with self.zip.open(info) as fh:
-                yield self._checked(fh, limit, part, limit_name)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError,
-                NotImplementedError, ValueError) as exc:
+            fh = self.zip.open(info)
+        except _UNZIP_ERRORS as exc:
             raise self.damaged(f"part {part} cannot be decompressed ({exc})") from None
+        with fh:
+            yield self._checked(fh, limit, part, limit_name)
 
     def _checked(self, fh: IO[bytes], limit: int, part: str,
                  limit_name: str) -> Iterator[bytes]:
-        yield from blocks(fh, limit, f"{part} of {self.file!r}", limit_name,
-                          self.limits)
+        try:
+            yield from blocks(fh, limit, f"{part} of {self.file!r}", limit_name,
+                              self.limits)
+        except _UNZIP_ERRORS as exc:
+            raise self.damaged(f"part {part} cannot be decompressed ({exc})") from None
 
     def parse(self, part: str, start: Callable[[str, dict[str, str]], None],
               end: Callable[[str], None] | None = None,
