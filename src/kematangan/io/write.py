@@ -18,7 +18,8 @@ starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written wi
 single quote in front (as OWASP recommends), which makes a spreadsheet show it as
 text; numbers, negative ones included, are written as they are. Pass
 ``escape_formulas=False`` for a program that reads the file and wants the text
-unchanged.
+unchanged. Lines end in CRLF (RFC 4180), so a cell holding a carriage return is
+quoted and cannot start a line of its own.
 
 A table that cannot be written in the format asked for (too many columns or too
 long a cell for .xlsx) raises :class:`~kematangan.errors.InputError`; a problem with
@@ -380,7 +381,7 @@ class _CsvSink(_Sink):
         self._escape = escape
         self._fh: IO[str] = path.open("w", encoding=encoding, newline="")
         self._writer = csv.writer(self._fh, delimiter=delimiter,
-                                  lineterminator="\n")
+                                  lineterminator="\r\n")
         self._header_done = False
 
     def _header(self) -> None:
