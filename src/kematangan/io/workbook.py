@@ -11,7 +11,6 @@ do.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from kematangan.errors import InputError, suggest
 from kematangan.io.limits import Limits
@@ -106,8 +105,3 @@ class Workbook:
             return XlsxSheet(self._package, info)
         assert self._sandbox is not None
         return self._sandbox.sheet(info)
-
-    def describe(self) -> dict[str, Any]:
-        """The sheets and how they are read (for messages and tests)."""
-        return {"reader": "xlsx" if self._package is not None else "calamine",
-                "sheets": [(s.name, s.state) for s in self._sheets.values()]}

@@ -171,8 +171,13 @@ class XlsxSheet:
                     if cut or len(raw) > max_chars:
                         issues.append(too_long(number, col, len(raw) + cut, max_chars))
                         raw = raw[:max_chars]
+                elif text:
+                    raw = text[0]
+                    if len(raw) > max_chars:
+                        issues.append(too_long(number, col, len(raw), max_chars))
+                        raw = raw[:max_chars]
                 else:
-                    raw = text[0] if text else ""
+                    raw = ""
                 kind = cell.get("t")
                 if kind == "inlineStr" or kind == "str":
                     value: Any = raw
@@ -330,7 +335,8 @@ def _no_result(number: int, col: int) -> SourceIssue:
 
 def _serial(value: float, is_date: bool, epoch: dt.datetime, plain_1900: bool) -> Any:
     days = value if not plain_1900 or value >= 61 else value + 1
-    when = epoch + dt.timedelta(days=days)
+    # Excel keeps times to the millisecond; rounding there drops float noise.
+    when = epoch + dt.timedelta(milliseconds=round(days * 86_400_000))
     if not is_date:
         return when.time()
     if when.time() == dt.time():
