@@ -318,14 +318,15 @@ class ResultWriter:
     def abandon(self) -> None:
         """Stop writing after a failure: close what is open, quietly (the failure
         being raised is the one to report)."""
-        try:
-            if self._main is not None:
-                self._main.close()
-            if self._book is not None:
-                book, self._book = self._book, None
-                book.close()
-        except Exception:
-            pass
+        main, self._main = self._main, None
+        book, self._book = self._book, None
+        for finish in (main.close if main is not None else None,
+                       book.close if book is not None else None):
+            if finish is not None:
+                try:
+                    finish()
+                except Exception:  # the failure being raised is the one to report
+                    pass
 
     def _open(self, name: str, headers: list[str], target: Path) -> _Sink:
         if self.suffix == ".xlsx":
