@@ -56,23 +56,13 @@ def _shared_bomb(d: Path) -> Path:
     return path
 
 
-def _sheet_bomb(d: Path) -> Path:
-    path = f.xlsx(d / "sheet-bom.xlsx", f.sheet(GOOD_ROWS))
-    f.patch_sizes(path, "xl/worksheets/sheet1.xml", 3_200_000_000)
-    return path
-
-
-def _lying_shared(d: Path) -> Path:
-    path = f.xlsx(d / "sst-lie.xlsx", f.sheet(GOOD_ROWS),
-                  shared=f'<sst xmlns="{f.MAIN}"><si><t>x</t></si></sst>')
-    f.patch_sizes(path, "xl/sharedStrings.xml", 3_200_000_000)
-    return path
-
-
-def _lying_small(d: Path) -> Path:
-    path = f.xlsx(d / "lie-small.xlsx", f.sheet(GOOD_ROWS))
-    f.patch_sizes(path, "xl/worksheets/sheet1.xml", 100)
-    return path
+def _lying(name: str, member: str, size: int, **kw: Any) -> Callable[[Path], Path]:
+    """A package whose zip declares ``size`` uncompressed bytes for ``member``."""
+    def make(d: Path) -> Path:
+        path = f.xlsx(d / name, f.sheet(GOOD_ROWS), **kw)
+        f.patch_sizes(path, member, size)
+        return path
+    return make
 
 
 def _many_members(d: Path) -> Path:
@@ -181,11 +171,15 @@ CASES: list[Case] = [
          "read", issues=("extra_cells",), rows=3),
     Case("xlsx-shared-strings-bomb-384MB", _shared_bomb, "refused",
          r"sharedStrings.xml.*max_shared_strings_bytes"),
-    Case("xlsx-shared-strings-declares-3.2GB", _lying_shared, "refused",
+    Case("xlsx-shared-strings-declares-3.2GB", _lying(
+         "sst-lie.xlsx", "xl/sharedStrings.xml", 3_200_000_000,
+         shared=f'<sst xmlns="{f.MAIN}"><si><t>x</t></si></sst>'), "refused",
          r"3,200,000,000 bytes.*max_shared_strings_bytes"),
-    Case("xlsx-sheet-declares-3.2GB", _sheet_bomb, "refused",
+    Case("xlsx-sheet-declares-3.2GB", _lying(
+         "sheet-bom.xlsx", "xl/worksheets/sheet1.xml", 3_200_000_000), "refused",
          r"3,200,000,000 bytes.*max_unzipped_bytes"),
-    Case("xlsx-sheet-declares-fewer-bytes-than-it-has", _lying_small, "refused",
+    Case("xlsx-sheet-declares-fewer-bytes-than-it-has", _lying(
+         "lie-small.xlsx", "xl/worksheets/sheet1.xml", 100), "refused",
          r"cannot be decompressed"),
     Case("xlsx-uniqueCount-4e9", _xlsx("count.xlsx", f.row(1, *f.HEADER) +
          '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2"><v>5</v></c></row>',
