@@ -169,7 +169,7 @@ CASES: list[Case] = [
     Case("xlsx-stray-cell-at-XFD", _xlsx("xfd.xlsx", GOOD_ROWS.replace(
          '<c r="C2"><v>0</v></c>', '<c r="C2"><v>0</v></c><c r="XFD2"><v>1</v></c>')),
          "read", issues=("extra_cells",), rows=3),
-    Case("xlsx-shared-strings-bomb-384MB", _shared_bomb, "refused",
+    Case("xlsx-shared-strings-bomb-192MB", _shared_bomb, "refused",
          r"sharedStrings.xml.*max_shared_strings_bytes"),
     Case("xlsx-shared-strings-declares-3.2GB", _lying(
          "sst-lie.xlsx", "xl/sharedStrings.xml", 3_200_000_000,

@@ -198,7 +198,7 @@ def grid_chunks(rows: Iterator[tuple[int, Row]], source: GridSource, layout: Lay
         count += len(pending) + 1
         if count > limits.max_rows:
             raise limit_error(limits, "max_rows",
-                              f"more than {limits.max_rows:,} data rows, which")
+                              f"the input has {count:,} data rows (at least), which")
         # Blank rows followed by data are data rows; trailing ones are not.
         for b in pending:
             buf.add(b, blank_row, blank=True)

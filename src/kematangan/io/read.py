@@ -443,7 +443,7 @@ def _record_tables(path: Path, ruleset: Ruleset, matcher: HeaderMatcher,
         count += len(chunk.row_numbers)
         if count > limits.max_rows:
             raise limit_error(limits, "max_rows",
-                              f"more than {limits.max_rows:,} records, which")
+                              f"{path.name!r} has {count:,} records (at least), which")
         match = matcher.match(chunk.keys)
         issues = list(chunk.issues)
         if first:

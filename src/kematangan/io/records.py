@@ -176,8 +176,8 @@ class _Records:
                 self.keys.append(k)
                 if len(self.keys) > self.limits.max_columns:
                     raise limit_error(self.limits, "max_columns",
-                                      f"{self.path.name!r} has more than "
-                                      f"{self.limits.max_columns:,} keys, which")
+                                      f"{self.path.name!r} has {len(self.keys):,} "
+                                      "keys (at least), which")
 
     def _cut(self, item: dict[str, Any], row: int) -> None:
         limit = self.limits.max_cell_chars
