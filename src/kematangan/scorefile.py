@@ -19,7 +19,14 @@ import numpy as np
 import numpy.typing as npt
 
 from kematangan.explain import batch_reasons
-from kematangan.io import Issue, ResultWriter, Table, issue_columns, iter_tables
+from kematangan.io import (
+    Issue,
+    Limits,
+    ResultWriter,
+    Table,
+    issue_columns,
+    iter_tables,
+)
 from kematangan.model import MaturityModel
 from kematangan.scoring import BatchResult, Scorer
 
@@ -150,6 +157,8 @@ def score_file(
     progress: Callable[[int], None] | None = None,
     timings: dict[str, float] | None = None,
     assessed_on: datetime.date | None = None,
+    limits: Limits | None = None,
+    escape_formulas: bool = True,
 ) -> FileSummary:
     """Score every row of ``source`` and write ``target`` (.xlsx, .csv, .jsonl,
     .parquet): results, then errors, summary and ruleset sheets (beside files for
@@ -158,6 +167,9 @@ def score_file(
     ``assessed_on`` is the assessment date of rows that have none (see
     :meth:`~kematangan.scoring.Scorer.score`). ``timings``, when given, receives the seconds spent reading and parsing
     (``read``), scoring and explaining (``score``) and writing (``write``).
+    ``limits`` bound what the reader accepts (:class:`~kematangan.io.Limits`);
+    ``escape_formulas=False`` writes CSV/TSV text that starts like a formula
+    unchanged (see :func:`~kematangan.io.write_table`).
 
     Raises
     ------
@@ -186,8 +198,9 @@ def score_file(
         spent[name] += now - clock
         clock = now
 
-    with ResultWriter(target) as writer:
-        for table in iter_tables(source, rs, sheet=sheet, chunk_rows=chunk_rows):
+    with ResultWriter(target, escape_formulas=escape_formulas) as writer:
+        for table in iter_tables(source, rs, sheet=sheet, chunk_rows=chunk_rows,
+                                 limits=limits):
             lap("read")
             batch = scorer.score_batch(table.columns, group_ids=table.group_ids,
                                        row_numbers=table.row_numbers,

@@ -94,7 +94,9 @@ def _round_trip(suffix: str, columns: dict[str, list[Any]]) -> Table:
         s.id: _as_written(s, columns[s.id]) for s in RULESET.fields}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"data{suffix}"
-        write_table(path, written)
+        # A program reading the file back wants the text unchanged: no quote in
+        # front of text that starts like a formula.
+        write_table(path, written, escape_formulas=False)
         return read_table(path, RULESET)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import math
@@ -79,7 +80,7 @@ def test_csv_writes_missing_as_empty_and_numbers_plainly(tmp_path: Path) -> None
     write_table(path, _results())
     lines = path.read_text().splitlines()
     assert lines[0] == "Kode KSM,skor,tahap,siap_dilepas,anggota,tanggal,catatan"
-    assert lines[1] == "KSM-01,49,penumbuhan,false,12,2024-03-05,=1+1"
+    assert lines[1] == "KSM-01,49,penumbuhan,false,12,2024-03-05,'=1+1"
     assert lines[2] == "KSM-02,,,false,8,,"
 
 
@@ -209,3 +210,55 @@ def test_english_template_uses_english_labels(tmp_path: Path,
     path = write_template(tmp_path / "form.xlsx", ruleset, lang="en")
     assert _cells(path)[0][1] == "Formed through a participatory process"
     assert read_table(path, ruleset).missing_fields == ()
+
+
+# --- output opened in a spreadsheet -----------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+62-812", "-2+3", "@SUM(A1)", "\t=1",
+                                  "\r=1", '=HYPERLINK("http://x","y")'])
+def test_csv_text_that_starts_like_a_formula_gets_a_quote(tmp_path: Path,
+                                                          text: str) -> None:
+    path = tmp_path / "hasil.csv"
+    write_table(path, {"catatan": [text]})
+    with path.open(encoding="utf-8", newline="") as fh:
+        assert list(csv.reader(fh)) == [["catatan"], ["'" + text]]
+
+
+@pytest.mark.parametrize("text", ["-3", "+5", "-1.234,5", "-12%", "-", "---", "KSM-01"])
+def test_numbers_and_dashes_are_not_quoted(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "hasil.tsv"
+    write_table(path, {"catatan": [text], "skor": np.array([-3.5])})
+    with path.open(encoding="utf-8", newline="") as fh:
+        assert list(csv.reader(fh, delimiter="\t"))[1] == [text, "-3.5"]
+
+
+def test_headers_and_mixed_columns_are_neutralised_too(tmp_path: Path) -> None:
+    path = tmp_path / "hasil.csv"
+    write_table(path, {"=kolom": ["@a", None, 7.0, "x"]})
+    with path.open(encoding="utf-8", newline="") as fh:
+        assert list(csv.reader(fh)) == [["'=kolom"], ["'@a"], [""], ["7"], ["x"]]
+
+
+def test_neutralising_can_be_turned_off_for_programs(tmp_path: Path) -> None:
+    path = tmp_path / "hasil.csv"
+    write_table(path, {"catatan": ["=1+1"]}, escape_formulas=False)
+    assert path.read_text(encoding="utf-8").splitlines() == ["catatan", "=1+1"]
+
+
+def test_carriage_return_inside_a_cell_is_quoted(tmp_path: Path) -> None:
+    path = tmp_path / "hasil.csv"
+    write_table(path, {"catatan": ["baris\rbaru"]}, escape_formulas=False)
+    assert path.read_bytes() == b'catatan\r\n"baris\rbaru"\r\n'
+
+
+def test_xlsx_refuses_more_columns_than_a_sheet_has(tmp_path: Path) -> None:
+    columns = {f"c{i}": [1.0] for i in range(16_385)}
+    with pytest.raises(InputError, match="16,385 columns do not fit"):
+        write_table(tmp_path / "lebar.xlsx", columns)
+
+
+def test_xlsx_refuses_a_cell_longer_than_excel_holds(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="32,768 characters does not fit") as caught:
+        write_table(tmp_path / "panjang.xlsx", {"catatan": ["a", "x" * 32_768]})
+    assert (caught.value.row, caught.value.column) == (3, "catatan")

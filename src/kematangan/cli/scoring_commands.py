@@ -28,6 +28,7 @@ from kematangan.cli.output import writing
 from kematangan.errors import KematanganError, suggest
 
 if TYPE_CHECKING:
+    from kematangan.io import Limits
     from kematangan.scoring import BatchResult, Scorer
 
 __all__ = ["explain", "report", "score", "template"]
@@ -35,14 +36,31 @@ __all__ = ["explain", "report", "score", "template"]
 InputArg = Annotated[Path, typer.Argument(
     help="Group records: .xlsx, .xls, .ods, .csv, .tsv, .json, .jsonl or .parquet, "
     "one row per group.")]
+LimitOpt = Annotated[list[str] | None, typer.Option(
+    "--limit", metavar="NAME=VALUE",
+    help="Change a limit of what the reader accepts, e.g. max_cell_chars=100000 or "
+    "max_file_bytes=2GiB; repeat for more. Limits and defaults: docs/security.md.")]
 
 
-def _read(path: Path, scorer: Scorer, sheet: str | None, date: str | None
-          ) -> BatchResult:
+def _limits(values: list[str] | None) -> Limits | None:
+    from kematangan.io import parse_limits
+
+    if not values:
+        return None
+    try:
+        return parse_limits(values)
+    except KematanganError as err:
+        raise typer.BadParameter(str(err), param_hint="--limit") from None
+
+
+def _read(path: Path, scorer: Scorer, sheet: str | None, date: str | None,
+          limit: list[str] | None = None) -> BatchResult:
     from kematangan.io import read_table
 
+    limits = _limits(limit)
     try:
-        table = read_table(path, scorer.ruleset, sheet=sheet_ref(sheet))
+        table = read_table(path, scorer.ruleset, sheet=sheet_ref(sheet),
+                           limits=limits)
     except KematanganError as err:
         fail(str(err))
     except OSError as err:
@@ -77,6 +95,12 @@ def score(
         help="A model saved by 'kematangan model fit': adds its probability "
         "beside the rules' result.")] = None,
     assessed: AssessedOnOpt = None,
+    limit: LimitOpt = None,
+    escape_formulas: Annotated[bool, typer.Option(
+        "--escape-formulas/--no-escape-formulas",
+        help="In .csv/.tsv output, put a ' before text that starts with = + - @ "
+        "(which a spreadsheet would run as a formula). Turn off only for programs "
+        "that read the file.")] = True,
 ) -> None:
     """Score every row of INPUT; write every row back with its results."""
     from rich.console import Console
@@ -87,6 +111,7 @@ def score(
     from kematangan.scorefile import score_file
 
     target = output or input.with_name(f"{input.stem}.scored.xlsx")
+    limits = _limits(limit)
     scorer = scorer_for(ruleset)
     fitted = None
     if model is not None:
@@ -111,7 +136,8 @@ def score(
         try:
             summary = score_file(input, scorer, target, sheet=sheet_ref(sheet),
                                  lang=lang, top_reasons=top_reasons, model=fitted,
-                                 progress=advance, assessed_on=assessed_on(assessed))
+                                 progress=advance, assessed_on=assessed_on(assessed),
+                                 limits=limits, escape_formulas=escape_formulas)
         except KematanganError as err:
             fail(str(err))
     rs = scorer.ruleset
@@ -145,6 +171,7 @@ def explain(
         "--output", "-o", help="Write to this file instead of the screen.")] = None,
     sheet: SheetOpt = None,
     assessed: AssessedOnOpt = None,
+    limit: LimitOpt = None,
 ) -> None:
     """Explain each group's result: what holds it back and the next steps."""
     from kematangan.explain import explain as explain_result
@@ -153,7 +180,7 @@ def explain(
     if format not in ("text", "md", "json", "html"):
         raise typer.BadParameter("use text, md, json or html", param_hint="--format")
     scorer = scorer_for(ruleset)
-    batch = _read(input, scorer, sheet, assessed)
+    batch = _read(input, scorer, sheet, assessed, limit)
     rows = range(len(batch))
     if group is not None:
         ids = [] if batch.group_ids is None else batch.group_ids.tolist()
@@ -186,12 +213,13 @@ def report(
     top_reasons: Annotated[int, typer.Option(min=1)] = 3,
     sheet: SheetOpt = None,
     assessed: AssessedOnOpt = None,
+    limit: LimitOpt = None,
 ) -> None:
     """Write a self-contained HTML portfolio report for every group in INPUT."""
     from kematangan.explain import portfolio_report_html
 
     scorer = scorer_for(ruleset)
-    batch = _read(input, scorer, sheet, assessed)
+    batch = _read(input, scorer, sheet, assessed, limit)
     _emit(portfolio_report_html(batch, scorer, lang, k=top_reasons), output, input)
 
 

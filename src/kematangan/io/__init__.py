@@ -7,6 +7,7 @@ field's bounds are passed through; the scorer reports them.
 """
 
 from kematangan.io.headers import HeaderMatcher, header_key
+from kematangan.io.limits import DEFAULT_LIMITS, Limits, parse_limits
 from kematangan.io.read import DEFAULT_CHUNK_ROWS, iter_tables, read_table
 from kematangan.io.table import Issue, Severity, Table, concat_tables, issue_columns
 from kematangan.io.template import write_template
@@ -14,9 +15,11 @@ from kematangan.io.write import OUTPUT_SUFFIXES, ResultWriter, write_table
 
 __all__ = [
     "DEFAULT_CHUNK_ROWS",
+    "DEFAULT_LIMITS",
     "OUTPUT_SUFFIXES",
     "HeaderMatcher",
     "Issue",
+    "Limits",
     "ResultWriter",
     "Severity",
     "Table",
@@ -24,6 +27,7 @@ __all__ = [
     "header_key",
     "issue_columns",
     "iter_tables",
+    "parse_limits",
     "read_table",
     "write_table",
     "write_template",

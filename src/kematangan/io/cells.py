@@ -19,11 +19,17 @@ __all__ = [
     "DASHES",
     "EXCEL_ERRORS",
     "MISSING_WORDS",
+    "UNREADABLE",
     "Reading",
+    "SourceIssue",
+    "UnreadableRow",
     "clean_text",
     "dash_missing",
     "excel_error",
+    "extra_cells",
+    "quoted",
     "show",
+    "too_long",
 ]
 
 
@@ -39,6 +45,54 @@ class Reading(NamedTuple):
     severity: Severity | None = None
     problem: str = ""
     fix: str = ""
+
+
+class SourceIssue(NamedTuple):
+    """A problem a raw reader found in one row or cell, before the header is known:
+    ``col`` is the 0-based position of the cell in the row (``None`` for the whole
+    row). The table reader turns it into an :class:`~kematangan.io.table.Issue`
+    named by the column's header."""
+
+    row: int | None
+    col: int | None
+    value: str
+    code: str
+    severity: Severity
+    problem: str
+    fix: str
+
+
+class UnreadableRow(list[Any]):
+    """A row the raw reader could not parse: it has no cells, yet it is a data row
+    (the reader reported why), never a blank row to skip."""
+
+
+UNREADABLE = UnreadableRow()
+
+
+def too_long(row: int, col: int, size: int, limit: int) -> SourceIssue:
+    """A cell longer than the limit ``max_cell_chars``, cut to it."""
+    return SourceIssue(
+        row, col, "", "cell_too_long", "error",
+        f"the cell has {size:,} characters, more than the limit max_cell_chars = "
+        f"{limit:,}; only the first {limit:,} are kept, and it is not read",
+        "shorten the cell, or raise the limit max_cell_chars")
+
+
+def extra_cells(row: int, col: int, width: int | None, limit: int) -> SourceIssue:
+    """Cells right of the headed columns (``width``), or, before the header is
+    known, right of the limit ``max_columns``; they are not read."""
+    if width is not None:
+        return SourceIssue(
+            row, None, "", "extra_cells", "error",
+            f"the row has cells beyond its {width} headed columns (the first in column "
+            f"{col + 1:,}); they are not read",
+            "give the extra cells a header, or remove them (a stray cell?)")
+    return SourceIssue(
+        row, None, "", "too_many_columns", "error",
+        f"the row has a cell in column {col + 1:,}, beyond the limit max_columns = "
+        f"{limit:,}; cells from there on are not read",
+        "remove the stray cells, or raise the limit max_columns")
 
 
 MISSING = Reading(None)
@@ -91,6 +145,20 @@ def show(value: object) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """A cell's text quoted for a message, shortened if long (the issue's value
+    keeps it whole).
+
+    Examples
+    --------
+    >>> quoted("dua"), quoted("9" * 100)
+    ("'dua'", "'9999999999999999999999999999999999999999...' (100 characters)")
+    """
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:40]!r}"[:-1] + f"...' ({len(text):,} characters)"
 
 
 def dash_missing(text: str) -> Reading:

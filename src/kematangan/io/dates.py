@@ -23,6 +23,7 @@ from kematangan.io.cells import (
     clean_text,
     dash_missing,
     excel_error,
+    quoted,
     show,
 )
 
@@ -116,7 +117,7 @@ def _year(text: str) -> tuple[int, bool]:
 def _invalid(text: str) -> Reading:
     return Reading(
         None, "not_a_date", "error",
-        f"{text!r} is not a valid date; read as missing",
+        f"{quoted(text)} is not a valid date; read as missing",
         "write the date as dd/mm/yyyy (e.g. 05/03/2024) or yyyy-mm-dd, or format "
         "the cell as Date",
     )
@@ -132,7 +133,7 @@ def _make(text: str, year: int, month: int, day: int, code: str = "",
         return Reading(_days(value))
     return Reading(
         _days(value), code, "note",
-        f"{text!r} read as {value.isoformat()} ({why})",
+        f"{quoted(text)} read as {value.isoformat()} ({why})",
         "nothing to do if this is right; otherwise write the date as yyyy-mm-dd",
     )
 
@@ -217,6 +218,6 @@ def _serial(number: float, text: str) -> Reading:
     value = excel_serial_to_date(number)
     return Reading(
         _days(value), "excel_serial", "note",
-        f"{text!r} read as {value.isoformat()} (an Excel date serial number)",
+        f"{quoted(text)} read as {value.isoformat()} (an Excel date serial number)",
         "format the column as Date in the spreadsheet so the date shows as a date",
     )

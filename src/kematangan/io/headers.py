@@ -26,6 +26,7 @@ __all__ = [
     "column_letter",
     "find_header_row",
     "header_key",
+    "without_unit",
 ]
 
 SUGGEST_CUTOFF = 0.8
@@ -33,7 +34,31 @@ SUGGEST_CUTOFF = 0.8
 suggested as a misspelling of it."""
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_TRAILING_BRACKET = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+
+
+def without_unit(text: str) -> str:
+    """``text`` without a trailing part in brackets (a unit), if it ends in one.
+
+    One pass from the end (a regular expression for this backtracks on long runs
+    of spaces, quadratically).
+
+    Examples
+    --------
+    >>> without_unit("Tunggakan (kali) "), without_unit("Modal [Rp]")
+    ('Tunggakan', 'Modal')
+    >>> without_unit("a (b) (c)"), without_unit("(x(y)"), without_unit("no unit")
+    ('a (b)', '(x', 'no unit')
+    """
+    end = text.rstrip()
+    if not end or end[-1] not in ")]":
+        return text
+    start = max(end.rfind("(", 0, len(end) - 1), end.rfind("[", 0, len(end) - 1))
+    if start < 0:
+        return text
+    inner = end[start + 1:-1]
+    if "(" in inner or ")" in inner or "[" in inner or "]" in inner:
+        return text
+    return end[:start].rstrip()
 
 
 def header_key(text: str) -> str:
@@ -158,7 +183,7 @@ class HeaderMatcher:
     @staticmethod
     def _candidates(text: str) -> list[str]:
         out = [text]
-        bare = _TRAILING_BRACKET.sub("", text)
+        bare = without_unit(text)
         if bare and bare != text:
             out.append(bare)
         for sep in ("/", "-", ":"):
@@ -168,7 +193,7 @@ class HeaderMatcher:
 
     def suggest_field(self, header: str) -> str | None:
         """The field id ``header`` most likely means, if one is close."""
-        key = header_key(_TRAILING_BRACKET.sub("", header) or header)
+        key = header_key(without_unit(header) or header)
         if not key:
             return None
         # Stricter than errors.suggest: a table has many columns that are meant to
@@ -223,21 +248,22 @@ class HeaderMatcher:
 
 
 def find_header_row(
-    rows: Sequence[Sequence[object]], matcher: HeaderMatcher
+    rows: Sequence[Sequence[object]], matcher: HeaderMatcher,
+    max_cells: int = 16_384,
 ) -> tuple[int, HeaderMatch] | None:
-    """The index of the row that matches the most fields, and its match.
+    """The index of the row that matches the most fields, and its match (without
+    did-you-mean suggestions). Only the first ``max_cells`` cells of a row are
+    looked at: a header row is no wider than the limit ``max_columns``.
 
     Title rows, notes and blank rows above the headers match fewer fields, so they
     lose; on a tie the upper row wins. ``None`` when no row matches any field.
     """
     best: tuple[int, HeaderMatch] | None = None
     for index, row in enumerate(rows):
-        texts = [cell_text(v) for v in row]
+        texts = [cell_text(v) for v in row[:max_cells]]
         if not any(texts):
             continue
         match = matcher.match(texts, suggestions=False)
         if match.matched and (best is None or match.matched > best[1].matched):
             best = (index, match)
-    if best is None:
-        return None
-    return best[0], matcher.match(rows[best[0]])
+    return best

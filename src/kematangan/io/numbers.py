@@ -26,6 +26,7 @@ from kematangan.io.cells import (
     clean_text,
     dash_missing,
     excel_error,
+    quoted,
     show,
 )
 
@@ -36,7 +37,6 @@ Decimal = Literal["point", "comma"]
 _CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
 _SPACE_GROUPS = re.compile(r"^\d{1,3}(?: \d{3})+(?:[.,]\d+)?$")
 _EXPONENT = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d+$")
-_BODY = re.compile(r"^[\d.,]*\d[\d.,]*$")
 _POINT_GROUPS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 _COMMA_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d*)?$")
 
@@ -70,9 +70,15 @@ def split_number(text: str) -> tuple[str, str, bool, bool, bool] | None:
         if not _SPACE_GROUPS.match(s):
             return None
         s, spaced = s.replace(" ", ""), True
-    if not (_BODY.match(s) or _EXPONENT.match(s)):
+    if not (_is_body(s) or _EXPONENT.match(s)):
         return None
     return sign, s, percent, currency, spaced
+
+
+def _is_body(s: str) -> bool:
+    """Digits, points and commas, with at least one digit. (A regular expression
+    for this backtracks: a long run of digits made it quadratic.)"""
+    return s.replace(".", "").replace(",", "").isdecimal()
 
 
 def _thousands_shaped(whole: str, frac: str) -> bool:
@@ -131,7 +137,7 @@ def read_number(value: object, spec: FieldSpec, decimal: Decimal | None) -> Read
     if isinstance(value, bool):
         return Reading(
             None, "not_a_number", "error",
-            f"{show(value)!r} is a yes/no value, not a number; read as missing",
+            f"{quoted(show(value))} is a yes/no value, not a number; read as missing",
             f"write a number for {spec.label.get()}",
         )
     if isinstance(value, int | float):
@@ -146,7 +152,7 @@ def read_number(value: object, spec: FieldSpec, decimal: Decimal | None) -> Read
     if not isinstance(value, str):
         return Reading(
             None, "not_a_number", "error",
-            f"{show(value)!r} is a date or time, not a number; read as missing",
+            f"{quoted(show(value))} is a date or time, not a number; read as missing",
             "format the column as Number in the spreadsheet and type the value again",
         )
     text = clean_text(value)
@@ -164,6 +170,8 @@ def read_number(value: object, spec: FieldSpec, decimal: Decimal | None) -> Read
     if parsed.value is None:
         return parsed
     number = float(parsed.value) * (-1.0 if sign else 1.0)
+    if math.isinf(number):  # more digits than a number can hold
+        return _not_a_number(text, spec)
     code, why = parsed.code, parsed.problem
     if percent:
         fraction = spec.max is not None and spec.max <= 1
@@ -178,7 +186,7 @@ def read_number(value: object, spec: FieldSpec, decimal: Decimal | None) -> Read
     checked = _check_whole(number, text, spec, Reading(number))
     if not code or checked.value is None:
         return checked
-    return Reading(number, code, "note", f"{text!r} read as {show(number)} ({why})",
+    return Reading(number, code, "note", f"{quoted(text)} read as {show(number)} ({why})",
                    _NOTE_FIX)
 
 
@@ -186,7 +194,7 @@ def _not_a_number(text: str, spec: FieldSpec) -> Reading:
     unit = f" (in {spec.unit})" if spec.unit else ""
     return Reading(
         None, "not_a_number", "error",
-        f"{text!r} is not a number; read as missing",
+        f"{quoted(text)} is not a number; read as missing",
         f"write {spec.label.get()} as a number{unit}, e.g. "
         f"{'12' if spec.type == 'integer' else '12 or 12,5'}, or leave the cell blank "
         "if it is unknown",
@@ -197,7 +205,7 @@ def _check_whole(number: float, text: str, spec: FieldSpec, ok: Reading) -> Read
     if spec.type == "integer" and not number.is_integer():
         return Reading(
             None, "not_whole", "error",
-            f"{text!r} is not a whole number; read as missing",
+            f"{quoted(text)} is not a whole number; read as missing",
             f"write {spec.label.get()} as a whole number",
         )
     return ok
@@ -248,7 +256,7 @@ def _read_body(body: str, text: str, spec: FieldSpec,
                        "whole numbers")
     return Reading(
         None, "ambiguous_separator", "error",
-        f"{text!r} could be {show(as_thousands)} or {show(as_decimal)}; read as "
+        f"{quoted(text)} could be {show(as_thousands)} or {show(as_decimal)}; read as "
         "missing",
         f"for {show(as_thousands)} write {whole}{frac} without a separator; for "
         f"{show(as_decimal)} type it into a cell formatted as Number",

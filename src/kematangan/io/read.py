@@ -27,24 +27,36 @@ import numpy as np
 import numpy.typing as npt
 
 from kematangan.criteria.ruleset import Ruleset
-from kematangan.errors import InputError
+from kematangan.errors import InputError, KematanganError
+from kematangan.io.grid import (
+    GridSource,
+    Layout,
+    grid_chunks,
+    is_blank,
+    leading_blank_columns,
+)
 from kematangan.io.headers import HeaderMatch, HeaderMatcher, cell_text, find_header_row
-from kematangan.io.sources import (
-    DELIMITERS,
+from kematangan.io.limits import DEFAULT_LIMITS, Limits, limit_error
+from kematangan.io.records import (
+    CELLS_PER_CHUNK,
     RecordChunk,
-    Workbook,
-    consistency,
-    csv_rows,
-    detect_kind,
     json_records,
     jsonl_records,
     parquet_chunks,
+)
+from kematangan.io.sources import (
+    DELIMITERS,
+    CsvSource,
+    consistency,
+    detect_kind,
+    read_error,
     sniff_encoding,
     split_head,
     text_head,
 )
 from kematangan.io.table import Issue, Table, concat_tables
 from kematangan.io.values import ColumnState, parse_column, parse_group_ids
+from kematangan.io.workbook import Workbook
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "HEADER_SCAN_ROWS", "iter_tables", "read_table"]
 
@@ -63,29 +75,37 @@ def read_table(
     *,
     sheet: str | int | None = None,
     chunk_rows: int | None = None,
+    limits: Limits | None = None,
 ) -> Table:
     """Read a whole table of group records, parsed for ``ruleset``.
 
     Parameters
     ----------
     path
-        An .xlsx, .xlsm, .xls, .ods, .csv, .tsv, .txt, .json, .jsonl or .parquet
-        file. Workbooks and Parquet are recognised by their content whatever their
-        suffix.
+        An .xlsx, .xlsm, .xls, .xlsb, .ods, .csv, .tsv, .txt, .json, .jsonl or
+        .parquet file. Workbooks and Parquet are recognised by their content
+        whatever their suffix.
     ruleset
         The ruleset whose fields the columns are matched to.
     sheet
         For workbooks: a sheet name or 0-based index. By default the first visible
-        sheet whose headers match the ruleset.
+        sheet whose headers match the ruleset (a hidden sheet is read only when no
+        visible one matches, with a note).
     chunk_rows
-        Rows parsed at a time (default :data:`DEFAULT_CHUNK_ROWS`); it bounds the
-        memory used while parsing, not the size of the result.
+        Rows parsed at a time (default :data:`DEFAULT_CHUNK_ROWS`, fewer for very
+        wide tables); it bounds the memory used while parsing, not the size of the
+        result.
+    limits
+        What the reader accepts (default :data:`~kematangan.io.limits.DEFAULT_LIMITS`);
+        see :class:`~kematangan.io.limits.Limits` and ``docs/security.md``.
 
     Raises
     ------
     InputError
         When the file cannot be read at all: missing, empty, damaged,
-        password-protected, or without any header that matches the ruleset.
+        password-protected, beyond a limit, or without any header that matches the
+        ruleset. Any other failure while reading is turned into an
+        :class:`~kematangan.errors.InputError` too.
 
     Examples
     --------
@@ -100,9 +120,8 @@ def read_table(
     >>> [(i.row, i.code, i.severity) for i in t.issues]
     [(3, 'ambiguous_separator', 'note'), (3, 'not_a_number', 'error')]
     """
-    return concat_tables(
-        list(iter_tables(path, ruleset, sheet=sheet, chunk_rows=chunk_rows))
-    )
+    return concat_tables(list(iter_tables(path, ruleset, sheet=sheet,
+                                          chunk_rows=chunk_rows, limits=limits)))
 
 
 def iter_tables(
@@ -111,6 +130,7 @@ def iter_tables(
     *,
     sheet: str | int | None = None,
     chunk_rows: int | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[Table]:
     """Read a table in chunks of at most ``chunk_rows`` rows (memory bounded).
 
@@ -122,17 +142,43 @@ def iter_tables(
     if rows_per_chunk < 1:
         raise ValueError(f"chunk_rows must be at least 1, not {chunk_rows}")
     source = Path(path)
-    kind = detect_kind(source)
+    try:
+        yield from _tables(source, ruleset, sheet, rows_per_chunk,
+                           limits or DEFAULT_LIMITS)
+    except KematanganError:
+        raise
+    except OSError as exc:
+        raise read_error(source, exc) from None
+    except RecursionError:
+        raise InputError(f"{source.name!r} is nested too deep to read",
+                         fix="export the data again as .xlsx or .csv") from None
+    except MemoryError:
+        raise InputError(f"reading {source.name!r} ran out of memory",
+                         fix="split the file, or read it on a machine with more "
+                         "memory") from None
+    except Exception as exc:
+        raise InputError(
+            f"cannot read {source.name!r}: the reader failed unexpectedly "
+            f"({type(exc).__name__}: {exc})",
+            fix="check the file opens in a spreadsheet program and export it again; "
+            "if it does, this is a bug in kematangan: please report it with the file",
+        ) from exc
+
+
+def _tables(source: Path, ruleset: Ruleset, sheet: str | int | None,
+            chunk_rows: int, limits: Limits) -> Iterator[Table]:
+    kind = detect_kind(source, limits)
     matcher = HeaderMatcher(ruleset)
     if kind == "workbook":
-        yield from _workbook_tables(source, ruleset, matcher, sheet, rows_per_chunk)
+        yield from _workbook_tables(source, ruleset, matcher, sheet, chunk_rows,
+                                    limits)
     elif kind == "text":
-        yield from _text_tables(source, ruleset, matcher, rows_per_chunk)
+        yield from _text_tables(source, ruleset, matcher, chunk_rows, limits)
     else:
         reader = {"json": json_records, "jsonl": jsonl_records,
                   "parquet": parquet_chunks}[kind]
         yield from _record_tables(source, ruleset, matcher,
-                                  reader(source, rows_per_chunk))
+                                  reader(source, chunk_rows, limits), limits)
 
 
 # --- assembling a table from columns ---------------------------------------------
@@ -154,6 +200,7 @@ class _Assembler:
         columns: Sequence[Sequence[Any]],
         row_numbers: Sequence[int],
         issues: list[Issue],
+        empty_rows: set[int] | None = None,
     ) -> Table:
         rows = np.asarray(row_numbers, dtype=np.int64)
         where = {f: j for j, f in enumerate(match.fields) if f is not None}
@@ -170,7 +217,11 @@ class _Assembler:
             parsed[spec.id] = values
             found.extend(col_issues)
         gj = where.get(self.ruleset.group_id.field)
-        group_ids = parse_group_ids(columns[gj]) if gj is not None else None
+        group_ids = None
+        if gj is not None:
+            group_ids = parse_group_ids(columns[gj])
+            found.extend(self._blank_ids(group_ids, rows, match.names[gj],
+                                         empty_rows or set()))
         passthrough: dict[str, npt.NDArray[np.object_]] = {}
         for name, col in zip(match.names, columns, strict=True):
             arr = np.empty(len(rows), dtype=object)
@@ -190,6 +241,22 @@ class _Assembler:
             sheet=self.sheet,
             header_row=self.header_row,
         )
+
+    def _blank_ids(self, ids: npt.NDArray[np.object_], rows: npt.NDArray[np.int64],
+                   column: str, empty_rows: set[int]) -> list[Issue]:
+        out = []
+        blank = [i for i, v in enumerate(ids.tolist()) if v is None]
+        for at in blank:
+            row = int(rows[at])
+            if row in empty_rows:
+                continue
+            out.append(Issue(
+                row, column, "", "the group id is blank (an empty cell, or one of "
+                "merged cells, where only the first holds the value); the row is "
+                "scored without an id",
+                "type the group's id on this row (unmerge merged cells first)",
+                "note", field=self.ruleset.group_id.field, code="blank_group_id"))
+        return out
 
 
 def _header_issues(match: HeaderMatch, row: int | None,
@@ -226,7 +293,7 @@ def _label(ruleset: Ruleset, field_id: str) -> str:
 
 def _no_headers(where: str, rows: Sequence[Row], matcher: HeaderMatcher,
                 ruleset: Ruleset) -> InputError:
-    seen = [cell_text(v) for r in rows[:HEADER_SCAN_ROWS] for v in r]
+    seen = [cell_text(v)[:80] for r in rows[:HEADER_SCAN_ROWS] for v in r[:200]]
     seen = [s for s in dict.fromkeys(seen) if s][:8]
     hints = []
     for s in seen:
@@ -247,100 +314,8 @@ def _no_headers(where: str, rows: Sequence[Row], matcher: HeaderMatcher,
 # --- grids: workbooks and delimited text ------------------------------------------
 
 
-def _is_blank(row: Row) -> bool:
-    for v in row:
-        if v is None or v == "":
-            continue
-        if isinstance(v, str) and not v.strip():
-            continue
-        return False
-    return True
-
-
-def _blank_note(first: int, count: int) -> Issue:
-    return Issue(
-        first, None, "", "the row is blank; kept as a row with every value missing",
-        "delete the row if it is not a group", "note", code="blank_row", count=count,
-    )
-
-
-class _ChunkBuffer:
-    """Collects data rows until a chunk is full; counts the blank ones for a note."""
-
-    def __init__(self, width: int) -> None:
-        self.width = width
-        self.rows: list[Row] = []
-        self.numbers: list[int] = []
-        self.issues: list[Issue] = []
-        self.blank_first = 0
-        self.blank_count = 0
-
-    def add(self, number: int, row: Row, blank: bool = False) -> None:
-        if blank:
-            self.blank_first = self.blank_first or number
-            self.blank_count += 1
-        self.rows.append(row)
-        self.numbers.append(number)
-
-    def take(self) -> tuple[list[Sequence[Any]], list[int], list[Issue]]:
-        columns: list[Sequence[Any]] = (
-            list(zip(*self.rows, strict=True)) if self.rows
-            else [[] for _ in range(self.width)]
-        )
-        issues = self.issues
-        if self.blank_count:
-            issues.append(_blank_note(self.blank_first, self.blank_count))
-        out = (columns, self.numbers, issues)
-        self.rows, self.numbers, self.issues = [], [], []
-        self.blank_first = self.blank_count = 0
-        return out
-
-
-def _fit(number: int, row: Row, width: int, issues: list[Issue]) -> Row:
-    if len(row) < width:
-        return list(row) + [None] * (width - len(row))
-    extra = [v for v in row[width:] if not _is_blank([v])]
-    if extra:
-        issues.append(Issue(
-            number, None, cell_text(extra[0]),
-            f"the row has {len(row) - width} more cell(s) than there are headers; "
-            "they are not read",
-            "give the extra cells a header, or remove them (a stray delimiter?)",
-            "error", code="extra_cells",
-        ))
-    return row[:width]
-
-
-def _grid_chunks(
-    rows: Iterator[tuple[int, Row]], width: int, chunk_rows: int
-) -> Iterator[tuple[list[Sequence[Any]], list[int], list[Issue]]]:
-    """Chunks of data rows, transposed into columns, with their row issues."""
-    buf = _ChunkBuffer(width)
-    blank_row: Row = [None] * width
-    pending: list[int] = []
-    emitted = False
-    for number, row in rows:
-        if _is_blank(row):
-            pending.append(number)
-            continue
-        # Blank rows followed by data are data rows; trailing ones are not.
-        for b in pending:
-            buf.add(b, blank_row, blank=True)
-            if len(buf.rows) >= chunk_rows:
-                yield buf.take()
-                emitted = True
-        pending.clear()
-        if len(row) != width:
-            row = _fit(number, row, width, buf.issues)
-        buf.add(number, row)
-        if len(buf.rows) >= chunk_rows:
-            yield buf.take()
-            emitted = True
-    if buf.rows or buf.issues or not emitted:
-        yield buf.take()
-
-
 def _grid_tables(
+    source: GridSource,
     rows: Iterator[tuple[int, Row]],
     head: list[tuple[int, Row]],
     found: tuple[int, HeaderMatch],
@@ -349,18 +324,27 @@ def _grid_tables(
     sheet: str | None,
     chunk_rows: int,
     file_issues: list[Issue],
+    limits: Limits,
 ) -> Iterator[Table]:
-    index, match = found
-    header_row = head[index][0]
-    width = len(match.names)
+    index, _ = found
+    header_row, header = head[index]
+    offset = leading_blank_columns(header, [r for _, r in head])
+    width = len(header) - offset
+    if width > limits.max_columns:
+        raise limit_error(limits, "max_columns",
+                          f"the header row (row {header_row}) has {width:,} columns, "
+                          "which")
+    match = matcher.match(list(header[offset:]), first_column=offset)
+    source.width = offset + width
+    layout = Layout(header_row, offset, match.names, match.fields)
     assembler = _Assembler(ruleset, sheet, header_row)
     first_issues = file_issues + _header_issues(match, header_row, ruleset)
     data = itertools.chain(head[index + 1:], rows)
-    for n, (columns, numbers, issues) in enumerate(
-        _grid_chunks(data, width, chunk_rows)
-    ):
-        extra = first_issues + issues if n == 0 else issues
-        yield assembler.table(match, columns, numbers, extra)
+    per_chunk = max(1, min(chunk_rows, CELLS_PER_CHUNK // max(1, width)))
+    for n, chunk in enumerate(grid_chunks(data, source, layout, per_chunk, limits)):
+        extra = first_issues + chunk.issues if n == 0 else chunk.issues
+        yield assembler.table(match, chunk.columns, chunk.numbers, extra,
+                              chunk.empty_rows)
 
 
 def _peek(rows: Iterator[tuple[int, Row]]) -> list[tuple[int, Row]]:
@@ -369,27 +353,30 @@ def _peek(rows: Iterator[tuple[int, Row]]) -> list[tuple[int, Row]]:
 
 def _workbook_tables(
     path: Path, ruleset: Ruleset, matcher: HeaderMatcher,
-    sheet: str | int | None, chunk_rows: int,
+    sheet: str | int | None, chunk_rows: int, limits: Limits,
 ) -> Iterator[Table]:
-    with Workbook(path) as book:
+    with Workbook(path, limits) as book:
         names = [book.resolve(sheet)] if sheet is not None else book.search_order
         if not names:
             raise InputError(f"{path.name!r} has no sheets",
                              fix="open it in a spreadsheet program and save it again")
         tried: list[tuple[str, list[tuple[int, Row]]]] = []
         for name in names:
-            rows = book.rows(name)
-            head = _peek(rows)
-            found = find_header_row([r for _, r in head], matcher)
-            if found is not None and found[1].matched_fields(matcher.group_field):
-                offset = book.first_column
-                if offset:
-                    found = (found[0], _shift(matcher, head[found[0]][1], offset))
-                yield from _grid_tables(rows, head, found, ruleset, matcher, name,
-                                        chunk_rows, [])
-                return
+            stream = book.sheet(name)
+            rows = stream.rows()
+            try:
+                head = _peek(rows)
+                found = find_header_row([r for _, r in head], matcher,
+                                        limits.max_columns)
+                if found is not None and found[1].matched_fields(matcher.group_field):
+                    notes = [] if sheet is not None else _hidden(book.state(name), name)
+                    yield from _grid_tables(stream, rows, head, found, ruleset,
+                                            matcher, name, chunk_rows, notes, limits)
+                    return
+            finally:
+                rows.close()  # type: ignore[attr-defined]
             tried.append((name, head))
-        if all(not any(not _is_blank(r) for _, r in head) for _, head in tried):
+        if all(not any(not is_blank(r) for _, r in head) for _, head in tried):
             which = f"sheet {names[0]!r}" if sheet is not None else "any sheet"
             raise InputError(f"{path.name!r} has no data in {which}",
                              fix="check that you chose the right file and sheet")
@@ -400,16 +387,22 @@ def _workbook_tables(
                           ruleset)
 
 
-def _shift(matcher: HeaderMatcher, header: Row, offset: int) -> HeaderMatch:
-    """Re-match a header row whose first cell is not in column A, so blank headers
-    are named by their real column letter."""
-    return matcher.match(list(header), first_column=offset)
+def _hidden(state: str, name: str) -> list[Issue]:
+    if state == "visible":
+        return []
+    how = ("very hidden: Excel does not list it under Unhide"
+           if state == "veryHidden" else "hidden")
+    return [Issue(None, None, name,
+                  f"no visible sheet has the ruleset's headers, so sheet {name!r} was "
+                  f"read, which is {how}",
+                  "check it is the sheet you mean; choose a sheet with --sheet",
+                  "note", code="hidden_sheet")]
 
 
 def _text_tables(path: Path, ruleset: Ruleset, matcher: HeaderMatcher,
-                 chunk_rows: int) -> Iterator[Table]:
+                 chunk_rows: int, limits: Limits) -> Iterator[Table]:
     encoding, note = sniff_encoding(path)
-    text = text_head(path, encoding)
+    text = text_head(path, encoding, limits)
     if not text.strip():
         raise InputError(f"{path.name!r} has no data (only blank lines)",
                          fix="export the data again")
@@ -420,39 +413,50 @@ def _text_tables(path: Path, ruleset: Ruleset, matcher: HeaderMatcher,
     best: tuple[tuple[int, int, int, int], str] | None = None
     for rank, delimiter in enumerate(order):
         rows = split_head(text, delimiter)
-        found = find_header_row(rows[:HEADER_SCAN_ROWS], matcher)
+        found = find_header_row(rows[:HEADER_SCAN_ROWS], matcher,
+                                limits.max_columns)
         matched = found[1].matched_fields(matcher.group_field) if found else 0
         count, width = consistency(rows)
         score = (matched, count, width, -rank)
         if best is None or score > best[0]:
             best = (score, delimiter)
     assert best is not None
-    delimiter = best[1]
-    rows_iter = csv_rows(path, encoding, delimiter)
+    source = CsvSource(path, encoding, best[1], limits)
+    rows_iter = source.rows()
     head = _peek(rows_iter)
-    found = find_header_row([r for _, r in head], matcher)
+    found = find_header_row([r for _, r in head], matcher, limits.max_columns)
     if found is None or not found[1].matched_fields(matcher.group_field):
         raise _no_headers(repr(path.name), [r for _, r in head], matcher, ruleset)
-    yield from _grid_tables(rows_iter, head, found, ruleset, matcher, None,
-                            chunk_rows, [note] if note else [])
+    yield from _grid_tables(source, rows_iter, head, found, ruleset, matcher, None,
+                            chunk_rows, [note] if note else [], limits)
 
 
 # --- records: JSON, JSON Lines, Parquet -------------------------------------------
 
 
 def _record_tables(path: Path, ruleset: Ruleset, matcher: HeaderMatcher,
-                   chunks: Iterator[RecordChunk]) -> Iterator[Table]:
+                   chunks: Iterator[RecordChunk], limits: Limits) -> Iterator[Table]:
     assembler = _Assembler(ruleset, None, 0)
     first = True
+    count = 0
     for chunk in chunks:
+        count += len(chunk.row_numbers)
+        if count > limits.max_rows:
+            raise limit_error(limits, "max_rows",
+                              f"{path.name!r} has {count:,} records (at least), which")
         match = matcher.match(chunk.keys)
         issues = list(chunk.issues)
         if first:
             if not chunk.keys:
+                bad = next((i for i in chunk.issues if i.severity == "error"), None)
+                if bad is not None:
+                    raise InputError(f"no record of {path.name!r} can be read (item "
+                                     f"{bad.row}: {bad.problem})", fix=bad.fix)
                 raise InputError(f"{path.name!r} has no records",
                                  fix="export the data again with at least one group")
             if not match.matched_fields(matcher.group_field):
                 raise _no_headers(repr(path.name), [chunk.keys], matcher, ruleset)
             issues = _header_issues(match, None, ruleset) + issues
             first = False
-        yield assembler.table(match, chunk.columns, chunk.row_numbers, issues)
+        yield assembler.table(match, chunk.columns, chunk.row_numbers, issues,
+                              set(chunk.unreadable))

@@ -1,19 +1,19 @@
-"""Raw readers, one per kind of file: they yield cells as the file holds them.
+"""Tell how to read a file, and read delimited text (CSV, TSV) row by row.
 
-Two shapes come out:
+Two shapes come out of the raw readers:
 
-* *grid* sources (workbooks, CSV/TSV) yield ``(row_number, cells)`` for every row
-  from the top of the sheet, title rows included; the header row is found later.
-* *record* sources (JSON, JSON Lines, Parquet) yield chunks of columns keyed by
-  name.
+* *grid* sources (workbooks: :mod:`~kematangan.io.workbook`; delimited text: here)
+  yield ``(row_number, cells)`` for every row from the top, title rows included;
+  the header row is found later. Problems of a row or cell go to the source's
+  ``issues`` list before the row is yielded.
+* *record* sources (JSON, JSON Lines, Parquet: :mod:`~kematangan.io.records`) yield
+  chunks of columns keyed by name.
 
-Every reader streams, so memory does not grow with the length of the file, with one
-exception: python-calamine loads a workbook sheet whole (about 75 bytes a cell).
-That is fine up to :data:`~kematangan.io.xlsxstream.STREAM_ABOVE_BYTES` of sheet XML
-(about 140,000 rows of 40 columns); larger .xlsx sheets are streamed by
-:mod:`~kematangan.io.xlsxstream` instead. Large .xls and .ods sheets are still
-loaded whole. Whatever goes wrong opening a file becomes one
-:class:`~kematangan.errors.InputError` that says what to do.
+Every reader streams, so memory does not grow with the length of the file, and
+every limit of :class:`~kematangan.io.limits.Limits` is checked as early as it can
+be: the file's size before anything is read. A record the reader cannot parse (a
+line too long, quotes that do not close within the field limit) becomes that row's
+error; the other rows are read.
 """
 
 from __future__ import annotations
@@ -21,31 +21,24 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from kematangan.errors import InputError, suggest
-from kematangan.io import xlsxstream
+from kematangan.errors import InputError
+from kematangan.io.cells import UNREADABLE, SourceIssue, too_long
+from kematangan.io.limits import Limits, limit_error
 from kematangan.io.table import Issue
-from kematangan.io.xlsxerrors import error_cells
-from kematangan.io.xlsxstream import sheet_xml_size
+from kematangan.io.workbook import OLE_MAGIC, ZIP_MAGIC
 
 __all__ = [
     "DELIMITERS",
-    "GRID_SUFFIXES",
-    "RECORD_SUFFIXES",
-    "RecordChunk",
-    "Workbook",
+    "TOO_LONG_LINE",
+    "CsvSource",
+    "bounded_lines",
     "consistency",
-    "csv_rows",
     "detect_kind",
-    "json_records",
-    "jsonl_records",
-    "parquet_chunks",
+    "read_error",
     "sniff_encoding",
     "split_head",
     "text_head",
@@ -53,195 +46,73 @@ __all__ = [
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
-GRID_SUFFIXES = WORKBOOK_SUFFIXES | TEXT_SUFFIXES
-RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".parquet"})
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
-_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _SNIFF_BYTES = 1 << 20
-
-_SAVE_AGAIN = "open it in Excel or LibreOffice and save it again as .xlsx or .csv"
-
-
-def _display(path: Path) -> str:
-    return path.name
+TOO_LONG_LINE = "\ue000kematangan: line too long\ue000"
+"""What :func:`bounded_lines` puts in place of a line that is too long."""
 
 
-def detect_kind(path: Path) -> str:
+def detect_kind(path: Path, limits: Limits) -> str:
     """The reader for ``path``: ``workbook``, ``text``, ``json``, ``jsonl`` or
     ``parquet``, by content where the content is telling and by suffix otherwise.
 
     Raises
     ------
     InputError
-        When the file is missing, is a folder, or is empty.
+        When the file is missing, is a folder, is empty, is larger than the limit
+        ``max_file_bytes``, or is binary where text is expected.
     """
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         raise InputError(f"file not found: {path}",
                          fix="check the path and the file name") from None
+    except OSError as exc:
+        raise read_error(path, exc) from None
     if path.is_dir():
         raise InputError(f"{path} is a folder, not a file",
                          fix="give the path of a data file inside it")
     if size == 0:
-        raise InputError(f"{_display(path)} is empty (0 bytes)",
+        raise InputError(f"{path.name} is empty (0 bytes)",
                          fix="export the data again; the file has no content")
-    with path.open("rb") as fh:
-        head = fh.read(8)
+    if size > limits.max_file_bytes:
+        raise limit_error(limits, "max_file_bytes",
+                          f"{path.name!r} ({size:,} bytes)")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except OSError as exc:
+        raise read_error(path, exc) from None
     suffix = path.suffix.lower()
-    if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
+    if head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC):
         return "workbook"
     if head.startswith(b"PAR1"):
         return "parquet"
     if suffix in WORKBOOK_SUFFIXES:
         return "workbook"
-    if suffix == ".json":
-        return "json"
-    if suffix in (".jsonl", ".ndjson"):
-        return "jsonl"
-    if suffix == ".parquet":
-        return "parquet"
-    if suffix in TEXT_SUFFIXES:
-        return "text"
-    raise InputError(
-        f"cannot tell how to read {_display(path)!r} (suffix {suffix or 'none'!r})",
-        fix="use .xlsx, .xls, .ods, .csv, .tsv, .json, .jsonl or .parquet",
-    )
-
-
-# --- workbooks ------------------------------------------------------------------
-
-
-class Workbook:
-    """An open workbook (xlsx, xls, ods) read with python-calamine.
-
-    Use as a context manager; :meth:`rows` yields ``(row_number, cells)`` with
-    1-based spreadsheet row numbers, and :attr:`first_column` is the 0-based
-    column of the first cell of each row.
-    """
-
-    def __init__(self, path: Path) -> None:
-        import python_calamine as pc
-
-        self.path = path
-        self._stack = ExitStack()
-        self._pc = pc
-        try:
-            self._book = pc.CalamineWorkbook.from_path(path)
-        except pc.PasswordError:
-            raise _password_error(path) from None
-        except (pc.CalamineError, OSError, ValueError) as first:
-            self._book = self._by_content(path, first)
-        self._stack.callback(self._book.close)
-        meta = self._book.sheets_metadata
-        visible = [m.name for m in meta if m.visible == pc.SheetVisibleEnum.Visible]
-        hidden = [m.name for m in meta if m.name not in visible]
-        with path.open("rb") as fh:
-            self._zipped = fh.read(4) == _ZIP_MAGIC and path.suffix.lower() != ".ods"
-        self.sheet_names: list[str] = list(self._book.sheet_names)
-        self.search_order: list[str] = visible + hidden
-        self.first_column = 0
-
-    def _by_content(self, path: Path, first: Exception) -> Any:
-        """Open a workbook whose suffix does not say its format (an .xls saved
-        as .xlsx), or explain why it cannot be opened."""
-        pc = self._pc
-        with path.open("rb") as fh:
-            head = fh.read(_SNIFF_BYTES)
-        if head.startswith(_OLE_MAGIC) and _ENCRYPTED_MARK in head:
-            raise _password_error(path)
-        fh = self._stack.enter_context(path.open("rb"))
-        try:
-            return pc.CalamineWorkbook.from_filelike(fh)
-        except pc.PasswordError:
-            raise _password_error(path) from None
-        except (pc.CalamineError, OSError, ValueError):
-            self._stack.close()
+    kind = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+            ".parquet": "parquet"}.get(suffix)
+    if kind is None and suffix in TEXT_SUFFIXES:
+        kind = "text"
+    if kind is None:
         raise InputError(
-            f"cannot read {_display(path)!r} as a spreadsheet: the file is damaged or "
-            f"is not a workbook ({first})",
-            fix=_SAVE_AGAIN,
+            f"cannot tell how to read {path.name!r} (suffix {suffix or 'none'!r})",
+            fix="use .xlsx, .xls, .ods, .csv, .tsv, .json, .jsonl or .parquet",
         )
-
-    def __enter__(self) -> Workbook:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stack.close()
-
-    def resolve(self, sheet: str | int) -> str:
-        """The name of sheet ``sheet`` (a name, or a 0-based index)."""
-        names = self.sheet_names
-        if isinstance(sheet, int):
-            if -len(names) <= sheet < len(names):
-                return names[sheet]
-            raise InputError(
-                f"the workbook has {len(names)} sheet(s); there is no sheet index "
-                f"{sheet}",
-                fix=f"give a sheet index from 0 to {len(names) - 1} or a name: "
-                + ", ".join(repr(n) for n in names),
-            )
-        if sheet in names:
-            return sheet
-        folded = {n.strip().lower(): n for n in names}
-        if sheet.strip().lower() in folded:
-            return folded[sheet.strip().lower()]
-        close = suggest(sheet, names)
-        hint = f" (did you mean {close!r}?)" if close else ""
+    if kind != "parquet" and b"\x00" in head and not head.startswith(
+            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError(
-            f"the workbook has no sheet named {sheet!r}{hint}",
-            fix="use one of: " + ", ".join(repr(n) for n in names),
-        )
-
-    def rows(self, name: str) -> Iterator[tuple[int, list[Any]]]:
-        """Every row of sheet ``name`` from row 1, as python-calamine gives it.
-
-        A very large xlsx sheet is streamed instead (see
-        :mod:`~kematangan.io.xlsxstream`), so memory does not grow with its length.
-        """
-        pc = self._pc
-        size = sheet_xml_size(self.path, name) if self._zipped else 0
-        if size > xlsxstream.STREAM_ABOVE_BYTES:
-            self.first_column = 0
-            yield from xlsxstream.stream_rows(self.path, name)
-            return
-        try:
-            sheet = self._book.get_sheet_by_name(name)
-        except pc.PasswordError:
-            raise _password_error(self.path) from None
-        except (pc.CalamineError, ValueError) as exc:
-            raise InputError(
-                f"cannot read sheet {name!r} of {_display(self.path)!r}: {exc}",
-                fix=_SAVE_AGAIN,
-            ) from None
-        start = sheet.start
-        first = self.first_column = start[1] if start is not None else 0
-        by_row: dict[int, list[tuple[int, str]]] = {}
-        if self._zipped:
-            for (r, c), text in error_cells(self.path, name).items():
-                by_row.setdefault(r, []).append((c - first, text))
-        for index, row in enumerate(sheet.iter_rows()):
-            number = index + 1
-            if number in by_row:
-                # python-calamine gives a formula error as "": put the error back so
-                # it is reported, not read as a blank cell.
-                for c, text in by_row[number]:
-                    if 0 <= c < len(row) and row[c] == "":
-                        row[c] = text
-            yield number, row
+            f"{path.name!r} is a binary file, not text (it holds NUL bytes)",
+            fix="check the file: a compressed or damaged export? Export the data "
+            "again as CSV UTF-8 or .xlsx")
+    return kind
 
 
-def _password_error(path: Path) -> InputError:
-    return InputError(
-        f"{_display(path)!r} is password-protected, so it cannot be read",
-        fix="open it in Excel, remove the password (File > Info > Protect Workbook > "
-        "Encrypt with Password, then clear it), and save a copy",
-    )
-
-
-# --- CSV and TSV ----------------------------------------------------------------
+def read_error(path: Path, exc: OSError) -> InputError:
+    """The error for a file the system does not let us read."""
+    return InputError(f"cannot read {path}: {exc.strerror or exc}",
+                      fix="close it in other programs (Excel?) and check that you "
+                      "may read it")
 
 
 def sniff_encoding(path: Path) -> tuple[str, Issue | None]:
@@ -281,7 +152,8 @@ def sniff_encoding(path: Path) -> tuple[str, Issue | None]:
             encoding = "latin-1"
     return encoding, Issue(
         None, None, "", f"the file is not UTF-8; read as {encoding} (Windows "
-        "Western European), so letters outside English may be wrong",
+        "Western European), so letters outside English may be wrong; the rows with "
+        "such letters are noted",
         "save the file as 'CSV UTF-8' and read it again", "note",
         code="encoding",
     )
@@ -290,13 +162,25 @@ def sniff_encoding(path: Path) -> tuple[str, Issue | None]:
 DELIMITERS = (",", ";", "\t", "|")
 
 
-def text_head(path: Path, encoding: str, limit: int = 64) -> str:
-    """The first ``limit`` lines of a text file (for sniffing)."""
+def bounded_lines(fh: IO[str], limit: int) -> Iterator[str]:
+    """The lines of a text file, each at most ``limit`` characters: a longer line is
+    read past in pieces and comes out as a marker line (see :func:`text_head`), so
+    one line can never hold more than ``limit`` characters in memory."""
+    while line := fh.readline(limit + 1):
+        if len(line) > limit and line[-1] not in "\r\n":
+            while (more := fh.readline(limit + 1)) and more[-1] not in "\r\n":
+                pass
+            line = TOO_LONG_LINE + "\n"
+        yield line
+
+
+def text_head(path: Path, encoding: str, limits: Limits, count: int = 64) -> str:
+    """The first ``count`` lines of a text file (for sniffing), each bounded."""
     lines: list[str] = []
     with path.open(encoding=encoding, errors="replace", newline="") as fh:
-        for line in fh:
+        for line in bounded_lines(fh, limits.max_record_chars):
             lines.append(line)
-            if len(lines) >= limit:
+            if len(lines) >= count:
                 break
     return "".join(lines)
 
@@ -322,238 +206,91 @@ def consistency(rows: Sequence[Sequence[str]]) -> tuple[int, int]:
     return (count, width) if width > 1 else (0, 0)
 
 
-def csv_rows(
-    path: Path, encoding: str, delimiter: str
-) -> Iterator[tuple[int, list[Any]]]:
-    """Every record of a delimited text file, numbered from 1."""
-    with path.open(encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
-        number = 0
-        try:
-            for number, row in enumerate(reader, start=1):
-                yield number, row
-        except csv.Error as exc:
-            raise InputError(
-                f"{_display(path)!r} is not readable as delimited text: {exc}",
-                row=number + 1,
-                fix="check that the file is CSV text (not a workbook saved with a .csv "
-                "name) and that quotes are closed",
-            ) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{_display(path)!r} has bytes that are not {encoding}: {exc}",
-                row=number + 1, fix="save the file as 'CSV UTF-8' and read it again",
-            ) from None
+class CsvSource:
+    """The records of a delimited text file, numbered from 1.
 
+    A record that cannot be parsed (a stray quote, a quote that never closes) comes
+    out as an unreadable row with an error in :attr:`issues`; so does a line longer
+    than ``max_record_chars``. A cell longer
+    than ``max_cell_chars`` is cut, with an error. In a file not in UTF-8, each row
+    holding a letter outside ASCII gets a note: its letters were guessed.
+    """
 
-# --- records: JSON, JSON Lines, Parquet ------------------------------------------
+    def __init__(self, path: Path, encoding: str, delimiter: str,
+                 limits: Limits) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.limits = limits
+        self.issues: list[SourceIssue] = []
+        self.width: int | None = None
+        if limits.max_cell_chars > csv.field_size_limit():
+            # csv's limit is process-wide; it is only ever raised, to ours.
+            csv.field_size_limit(limits.max_cell_chars)
 
-
-@dataclass
-class RecordChunk:
-    """Consecutive records as columns: ``keys[i]`` holds ``columns[i]``."""
-
-    keys: list[str]
-    columns: list[list[Any]]
-    row_numbers: list[int]
-    issues: list[Issue] = field(default_factory=list)
-
-
-def _flat(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return value
-
-
-class _KeyOrder:
-    """The keys seen so far, in order of first appearance across chunks."""
-
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-        self._known: set[str] = set()
-
-    def chunk(self, records: list[dict[str, Any]], rows: list[int],
-              issues: list[Issue]) -> RecordChunk:
-        for rec in records:
-            for k in rec:
-                if k not in self._known:
-                    self._known.add(k)
-                    self.keys.append(k)
-        keys = list(self.keys)
-        columns = [[_flat(rec.get(k)) for rec in records] for k in keys]
-        return RecordChunk(keys, columns, rows, issues)
-
-
-def _not_object(path: Path, row: int, item: Any) -> InputError:
-    return InputError(
-        f"{_display(path)!r}: item {row} is a {type(item).__name__}, not an object "
-        "with one key per column",
-        row=row,
-        fix="export the data as a list of records: [{\"kode ksm\": \"KSM-01\", ...}]",
-    )
-
-
-def jsonl_records(path: Path, chunk_rows: int) -> Iterator[RecordChunk]:
-    """Chunks of a JSON Lines file; a line that is not a JSON object is kept as a
-    row with no values and an error, so the rows out match the lines in."""
-    order = _KeyOrder()
-    records: list[dict[str, Any]] = []
-    rows: list[int] = []
-    issues: list[Issue] = []
-    encoding, note = sniff_encoding(path)
-    if note is not None:
-        issues.append(note)
-    with path.open(encoding=encoding) as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                item = None
-                issues.append(Issue(
-                    number, None, line.strip()[:80],
-                    f"the line is not valid JSON ({exc.msg}); its values are missing",
-                    "write one JSON object per line", "error", code="bad_json",
-                ))
-            if item is not None and not isinstance(item, dict):
-                issues.append(Issue(
-                    number, None, line.strip()[:80],
-                    "the line is not a JSON object; its values are missing",
-                    "write one JSON object per line", "error", code="bad_json",
-                ))
-                item = None
-            records.append(item or {})
-            rows.append(number)
-            if len(records) >= chunk_rows:
-                yield order.chunk(records, rows, issues)
-                records, rows, issues = [], [], []
-    if records or not order.keys:
-        yield order.chunk(records, rows, issues)
-
-
-def _json_items(path: Path) -> Iterator[Any]:
-    """The items of a JSON array, decoded one at a time from a buffer."""
-    decoder = json.JSONDecoder()
-    encoding, _ = sniff_encoding(path)
-    with path.open(encoding=encoding) as fh:
-        buf = fh.read(_SNIFF_BYTES)
-        pos = len(buf) - len(buf.lstrip())
-        if buf[pos:pos + 1] != "[":
-            fh.seek(0)
-            yield from _json_object_items(path, json.loads(fh.read()))
-            return
-        pos += 1
-        eof = False
-        while True:
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """Every record, numbered from 1."""
+        guessed = not self.encoding.startswith(("utf-8", "utf-16"))
+        max_chars = self.limits.max_cell_chars
+        issues = self.issues
+        with self.path.open(encoding=self.encoding, newline="") as fh:
+            # strict: a stray or unclosed quote is that record's error, not text
+            # quietly changed or rows quietly merged into one cell.
+            reader = csv.reader(bounded_lines(fh, self.limits.max_record_chars),
+                                delimiter=self.delimiter, strict=True)
+            number = 0
             while True:
-                while pos < len(buf) and buf[pos] in " \t\r\n,":
-                    pos += 1
-                if pos < len(buf) or eof:
-                    break
-                buf, pos = fh.read(_SNIFF_BYTES), 0
-                eof = not buf
-            if pos >= len(buf):
-                raise json.JSONDecodeError("the list is not closed with ']'", buf, pos)
-            if buf[pos] == "]":
-                return
-            try:
-                item, end = decoder.raw_decode(buf, pos)
-            except json.JSONDecodeError:
-                if eof:
-                    raise
-                more = fh.read(_SNIFF_BYTES)
-                eof = not more
-                buf, pos = buf[pos:] + more, 0
-                continue
-            if end == len(buf) and not eof:
-                # A number at the end of the buffer may continue in the next block.
-                more = fh.read(_SNIFF_BYTES)
-                if more:
-                    buf, pos = buf[pos:] + more, 0
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    number += 1
+                    issues.append(self._unreadable(number, f"it is not delimited text "
+                                                   f"({exc})"))
+                    yield number, UNREADABLE
                     continue
-                eof = True
-            yield item
-            pos = end
+                except UnicodeDecodeError as exc:
+                    raise InputError(
+                        f"{self.path.name!r} has bytes that are not {self.encoding}: "
+                        f"{exc}", row=number + 1,
+                        fix="save the file as 'CSV UTF-8' and read it again",
+                    ) from None
+                number += 1
+                if row and row[0] == TOO_LONG_LINE:
+                    issues.append(limit_issue(number, self.limits))
+                    yield number, UNREADABLE
+                    continue
+                if sum(map(len, row)) > max_chars:
+                    for j, cell in enumerate(row):
+                        if len(cell) > max_chars:
+                            issues.append(too_long(number, j, len(cell), max_chars))
+                            row[j] = cell[:max_chars]
+                if guessed and not "".join(row).isascii():
+                    issues.append(self._guessed(number, row))
+                yield number, row
+
+    def _unreadable(self, number: int, why: str) -> SourceIssue:
+        return SourceIssue(
+            number, None, "", "bad_row", "error",
+            f"the record cannot be read: {why}; its values are missing",
+            "check that quotes are closed and that the file is CSV text (not a "
+            "workbook saved with a .csv name)")
+
+    def _guessed(self, number: int, row: list[str]) -> SourceIssue:
+        col = next(j for j, c in enumerate(row) if not c.isascii())
+        return SourceIssue(
+            number, col, row[col][:80], "not_utf8", "note",
+            f"the row has letters read as {self.encoding} (the file is not UTF-8); "
+            "check they are right",
+            "save the file as 'CSV UTF-8' and read it again")
 
 
-_RECORD_KEYS = ("results", "data", "records", "rows", "items", "value")
-
-
-def _json_object_items(path: Path, document: Any) -> Iterator[Any]:
-    """Records inside a JSON object, as the KoboToolbox API gives them
-    (``{"count": 2, "results": [...]}``)."""
-    if isinstance(document, dict):
-        for key in _RECORD_KEYS:
-            if isinstance(document.get(key), list):
-                yield from document[key]
-                return
-        lists = [k for k, v in document.items() if isinstance(v, list)]
-        if len(lists) == 1:
-            yield from document[lists[0]]
-            return
-    raise InputError(
-        f"{_display(path)!r} is JSON but not a list of records",
-        fix="export the data as a list of objects: [{\"kode ksm\": \"KSM-01\", ...}], "
-        "or as JSON Lines (.jsonl)",
-    )
-
-
-def json_records(path: Path, chunk_rows: int) -> Iterator[RecordChunk]:
-    """Chunks of a JSON file holding a list of objects (decoded incrementally)."""
-    order = _KeyOrder()
-    records: list[dict[str, Any]] = []
-    rows: list[int] = []
-    number = 0
-    try:
-        for number, item in enumerate(_json_items(path), start=1):
-            if not isinstance(item, dict):
-                raise _not_object(path, number, item)
-            records.append(item)
-            rows.append(number)
-            if len(records) >= chunk_rows:
-                yield order.chunk(records, rows, [])
-                records, rows = [], []
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{_display(path)!r} is not valid JSON after item {number}: {exc.msg} "
-            f"(line {exc.lineno}, column {exc.colno} of the block being read)",
-            fix="check the file is complete; export it again if it was cut off",
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{_display(path)!r} is not text: {exc}",
-                         fix="export the data again as UTF-8 JSON") from None
-    if records or not order.keys:
-        yield order.chunk(records, rows, [])
-
-
-def parquet_chunks(path: Path, chunk_rows: int) -> Iterator[RecordChunk]:
-    """Chunks of a Parquet file, one record batch at a time (needs pyarrow)."""
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise InputError(
-            "reading Parquet needs pyarrow, which is not installed",
-            fix="pip install 'kematangan[parquet]'",
-        ) from None
-    try:
-        pf = pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"cannot read {_display(path)!r} as Parquet: {exc}",
-                         fix="check the file is complete; export it again") from None
-    names = list(pf.schema_arrow.names)
-    start = 1
-    emitted = False
-    for batch in pf.iter_batches(batch_size=chunk_rows):
-        columns = []
-        for col in batch.columns:
-            if pa.types.is_decimal(col.type):
-                col = col.cast(pa.float64())
-            columns.append(col.to_pylist())
-        n = batch.num_rows
-        yield RecordChunk(names, columns, list(range(start, start + n)))
-        start += n
-        emitted = True
-    if not emitted:
-        yield RecordChunk(names, [[] for _ in names], [])
+def limit_issue(number: int, limits: Limits) -> SourceIssue:
+    """The error for a line longer than ``max_record_chars``."""
+    return SourceIssue(
+        number, None, "", "line_too_long", "error",
+        f"the line has more than {limits.max_record_chars:,} characters (the limit "
+        "max_record_chars); its values are missing",
+        "check the file (a missing line break?), or raise the limit "
+        "max_record_chars")

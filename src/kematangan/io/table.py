@@ -14,7 +14,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Issue", "Severity", "Table", "concat_tables", "issue_columns"]
+__all__ = ["ROW_NOTES", "Issue", "Severity", "Table", "concat_tables",
+           "issue_columns"]
 
 Severity = Literal["error", "note"]
 """``error``: the value is unusable and is read as missing. ``note``: the value was
@@ -27,9 +28,11 @@ class Issue:
 
     ``row`` is the 1-based row of the source (the spreadsheet row, the CSV record,
     the JSON Lines line, the JSON array position), or ``None`` for an issue about a
-    whole column or file. Errors are reported once per cell. Notes are reported
-    once per column and kind: ``row`` and ``value`` are the first cell it happened
-    to and ``count`` says how many cells it stands for.
+    whole column or file. Errors are reported once per cell. Notes on the form of
+    a value are reported once per column and kind: ``row`` and ``value`` are the
+    first cell it happened to and ``count`` says how many cells it stands for. Notes
+    whose code is in :data:`ROW_NOTES` say something the reader had to assume about
+    their own row, and are reported once per row.
 
     Examples
     --------
@@ -131,6 +134,15 @@ class Table:
         return [i for i in self.issues if i.severity == "note"]
 
 
+ROW_NOTES = frozenset({
+    "not_utf8", "blank_group_id", "json_nan", "duplicate_key",
+    "formula_without_value", "cell_too_long", "bad_cell", "duplicate_cell",
+    "extra_cells", "too_many_columns", "left_of_table",
+})
+"""Codes of notes kept one per row: each says which row a quiet substitution
+touched (letters read in a guessed encoding, a blank group id, JSON ``NaN`` read as
+missing...), so they are never folded into one note with a count."""
+
 ISSUE_COLUMNS = ("row", "column", "field", "value", "severity", "code", "count",
                  "problem", "fix")
 
@@ -154,7 +166,7 @@ def _merge_notes(issues: Iterable[Issue]) -> list[Issue]:
     out: list[Issue] = []
     seen: dict[tuple[str | None, str | None, str], int] = {}
     for issue in issues:
-        if issue.severity != "note" or not issue.code:
+        if issue.severity != "note" or not issue.code or issue.code in ROW_NOTES:
             out.append(issue)
             continue
         key = (issue.column, issue.field, issue.code)

@@ -29,6 +29,7 @@ from kematangan.io.cells import (
     clean_text,
     dash_missing,
     excel_error,
+    quoted,
     show,
 )
 from kematangan.io.dates import DateOrder, date_order_evidence, read_date
@@ -100,7 +101,7 @@ def read_boolean(value: object, spec: FieldSpec) -> Reading:
         return MISSING
     if word == "t":
         return Reading(
-            0.0, "t_as_false", "note", f"{text!r} read as tidak (no)",
+            0.0, "t_as_false", "note", f"{quoted(text)} read as tidak (no)",
             "if 't' means true here, write ya; write tidak in full to avoid doubt",
         )
     if word in TRUE_WORDS:
@@ -125,7 +126,7 @@ def read_boolean(value: object, spec: FieldSpec) -> Reading:
 def _not_boolean(text: str, spec: FieldSpec) -> Reading:
     return Reading(
         None, "not_boolean", "error",
-        f"{text!r} is not ya or tidak; read as missing",
+        f"{quoted(text)} is not ya or tidak; read as missing",
         f"write ya or tidak for {spec.label.get()}",
     )
 
@@ -156,14 +157,14 @@ class _CategoryReader:
         if found is not None:
             return Reading(
                 found, "category_case", "note",
-                f"{text!r} read as {found!r} (case, spaces or punctuation differ)",
+                f"{quoted(text)} read as {found!r} (case, spaces or punctuation differ)",
                 f"write it exactly as {found!r}",
             )
         close = suggest(text, self.allowed)
         hint = f" (did you mean {close!r}?)" if close else ""
         return Reading(
             None, "unknown_category", "error",
-            f"{text!r} is not one of the allowed values{hint}; read as missing",
+            f"{quoted(text)} is not one of the allowed values{hint}; read as missing",
             "use one of: " + ", ".join(repr(c) for c in self.allowed),
         )
 
@@ -252,6 +253,9 @@ def _fast_numbers(
                     slow.append(i)
                 continue
             sign, whole, sep, frac = m.groups()
+            if len(whole) > 300:
+                slow.append(i)  # more digits than a float holds
+                continue
             if sep is None:
                 parsed[i] = float(sign + whole)
                 continue

@@ -11,6 +11,21 @@ written. Text is always written as text, never as a formula or a link, so a cell
 such as ``=1+1`` in the input comes out as typed. Formats without sheets (CSV,
 JSON Lines, Parquet) write each extra sheet to a file beside the main one,
 ``results.errors.csv`` next to ``results.csv``.
+
+CSV and TSV have no types: a spreadsheet program opening one runs any field that
+starts like a formula (``=HYPERLINK(...)``, ``@SUM(...)``, ``+cmd|...``). So text that
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written with a
+single quote in front (as OWASP recommends), which makes a spreadsheet show it as
+text; numbers, negative ones included, are written as they are. Pass
+``escape_formulas=False`` for a program that reads the file and wants the text
+unchanged. Lines end in CRLF (RFC 4180), so a cell holding a carriage return is
+quoted and cannot start a line of its own.
+
+A table that cannot be written in the format asked for (too many columns or too
+long a cell for .xlsx) raises :class:`~kematangan.errors.InputError`; a problem with
+the file system (a missing folder, a full disk, a file open in Excel) raises the
+:class:`OSError` met, naming the file (the command line turns it into one message
+and deletes the half-written output).
 """
 
 from __future__ import annotations
@@ -30,11 +45,14 @@ import numpy.typing as npt
 
 from kematangan.errors import InputError
 
-__all__ = ["OUTPUT_SUFFIXES", "ResultWriter", "write_table"]
+__all__ = ["OUTPUT_SUFFIXES", "ResultWriter", "escape_formula", "write_table"]
 
 OUTPUT_SUFFIXES = frozenset({".xlsx", ".csv", ".tsv", ".jsonl", ".parquet"})
 
 XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_COLUMNS = 16_384
+XLSX_MAX_CHARS = 32_767
+_FORMULA_START = frozenset("=+-@\t\r")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 Columns = Mapping[str, Sequence[Any] | npt.NDArray[Any]]
@@ -47,12 +65,13 @@ def write_table(
     *,
     sheets: Mapping[str, Columns] | None = None,
     sheet_name: str = "results",
+    escape_formulas: bool = True,
 ) -> list[Path]:
     """Write a result table, and any extra named sheets, to ``path``.
 
     The format follows the suffix: .xlsx, .csv, .tsv, .jsonl or .parquet (Parquet
     needs pyarrow). Returns the files written: one for .xlsx, one per sheet
-    otherwise.
+    otherwise. ``escape_formulas`` (CSV and TSV only): see the module docstring.
 
     Examples
     --------
@@ -68,7 +87,8 @@ def write_table(
     KSM-01,49
     KSM-02,
     """
-    with ResultWriter(path, sheet_name=sheet_name) as writer:
+    with ResultWriter(path, sheet_name=sheet_name,
+                      escape_formulas=escape_formulas) as writer:
         writer.write(columns)
         for name, extra in (sheets or {}).items():
             writer.add_sheet(name, extra)
@@ -134,7 +154,36 @@ def _text(v: Any) -> str:
     return str(v)
 
 
-def _text_column(arr: npt.NDArray[Any]) -> list[str]:
+def escape_formula(text: str) -> str:
+    """``text`` as a CSV field a spreadsheet will not run: a single quote in front
+    of text that starts like a formula; numbers and dashes are left as they are.
+
+    Examples
+    --------
+    >>> print(escape_formula('=HYPERLINK("http://x","klik")'))
+    '=HYPERLINK("http://x","klik")
+    >>> escape_formula("@SUM(1)"), escape_formula("-2+3"), escape_formula("\\tx")
+    ("'@SUM(1)", "'-2+3", "'\\tx")
+    >>> escape_formula("-12,5"), escape_formula("+62 812"), escape_formula("-")
+    ('-12,5', "'+62 812", '-')
+    """
+    if not text or text[0] not in _FORMULA_START:
+        return text
+    body = text[1:].removesuffix("%")
+    if text[0] in "+-" and body[:1].isdigit() and body.isascii() and \
+            body.replace(".", "").replace(",", "").isdigit():
+        return text  # a number: -12, +5, -1.234,5, -12%
+    if not text.strip("-"):
+        return text  # a dash or a line of dashes, as some write "none"
+    return "'" + text
+
+
+def _escaped(values: list[str]) -> list[str]:
+    start = _FORMULA_START
+    return [escape_formula(v) if v and v[0] in start else v for v in values]
+
+
+def _text_column(arr: npt.NDArray[Any], escape: bool = False) -> list[str]:
     kind = arr.dtype.kind
     if kind == "f":
         finite = np.isfinite(arr)
@@ -158,10 +207,17 @@ def _text_column(arr: npt.NDArray[Any]) -> list[str]:
     values: list[Any] = arr.tolist()
     types = set(map(type, values))
     if types == {str}:
-        return values  # text passed through from the input: nothing to convert
+        # text passed through from the input: nothing to convert
+        return _escaped(values) if escape else values
+    texts: list[str]
     if types <= {str, type(None)}:
-        return ["" if v is None else v for v in values]
-    return [_text(v) for v in values]
+        texts = ["" if v is None else v for v in values]
+    else:
+        texts = [_text(v) if not isinstance(v, str) else v for v in values]
+        if escape:
+            return [escape_formula(v) if isinstance(w, str) else v
+                    for v, w in zip(texts, values, strict=True)]
+    return _escaped(texts) if escape else texts
 
 
 def _json_value(v: Any) -> Any:
@@ -197,8 +253,9 @@ class ResultWriter:
     """
 
     def __init__(self, path: str | PathLike[str], *, sheet_name: str = "results",
-                 encoding: str = "utf-8") -> None:
+                 encoding: str = "utf-8", escape_formulas: bool = True) -> None:
         self.path = Path(path)
+        self.escape_formulas = escape_formulas
         self.suffix = self.path.suffix.lower()
         if self.suffix not in OUTPUT_SUFFIXES:
             raise InputError(
@@ -228,7 +285,10 @@ class ResultWriter:
         return self
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.close()
+        if exc_type is None:
+            self.close()
+        else:
+            self.abandon()
 
     def write(self, columns: Columns) -> None:
         """Append a chunk of rows to the main table."""
@@ -252,8 +312,21 @@ class ResultWriter:
             self._main = self._open(self.sheet_name, [], self.path)
         self._main.close()
         if self._book is not None:
-            self._book.close()
-            self._book = None
+            book, self._book = self._book, None
+            book.close()
+
+    def abandon(self) -> None:
+        """Stop writing after a failure: close what is open, quietly (the failure
+        being raised is the one to report)."""
+        main, self._main = self._main, None
+        book, self._book = self._book, None
+        for finish in (main.close if main is not None else None,
+                       book.close if book is not None else None):
+            if finish is not None:
+                try:
+                    finish()
+                except Exception:  # the failure being raised is the one to report
+                    pass
 
     def _open(self, name: str, headers: list[str], target: Path) -> _Sink:
         if self.suffix == ".xlsx":
@@ -264,7 +337,8 @@ class ResultWriter:
         self.written.append(target)
         if self.suffix in (".csv", ".tsv"):
             return _CsvSink(target, headers, self.encoding,
-                            "\t" if self.suffix == ".tsv" else ",")
+                            "\t" if self.suffix == ".tsv" else ",",
+                            self.escape_formulas)
         if self.suffix == ".jsonl":
             return _JsonlSink(target, headers)
         return _ParquetSink(target, headers)
@@ -303,24 +377,29 @@ class _Sink:
 
 class _CsvSink(_Sink):
     def __init__(self, path: Path, headers: list[str], encoding: str,
-                 delimiter: str) -> None:
+                 delimiter: str, escape: bool) -> None:
         self.headers = headers
+        self._escape = escape
         self._fh: IO[str] = path.open("w", encoding=encoding, newline="")
         self._writer = csv.writer(self._fh, delimiter=delimiter,
-                                  lineterminator="\n")
+                                  lineterminator="\r\n")
         self._header_done = False
+
+    def _header(self) -> None:
+        names = [str(h) for h in self.headers]
+        self._writer.writerow(_escaped(names) if self._escape else names)
+        self._header_done = True
 
     def write(self, columns: Columns) -> None:
         self._check(columns)
         if not self._header_done:
-            self._writer.writerow(self.headers)
-            self._header_done = True
-        texts = [_text_column(_as_array(v)) for v in columns.values()]
+            self._header()
+        texts = [_text_column(_as_array(v), self._escape) for v in columns.values()]
         self._writer.writerows(zip(*texts, strict=True))
 
     def close(self) -> None:
         if not self._header_done and self.headers:
-            self._writer.writerow(self.headers)
+            self._header()
         self._fh.close()
 
 
@@ -408,6 +487,10 @@ class _XlsxSink(_Sink):
 
     def _start(self) -> None:
         ws = self._sheet
+        if len(self.headers) > XLSX_MAX_COLUMNS:
+            raise InputError(
+                f"{len(self.headers):,} columns do not fit in one .xlsx sheet "
+                f"({XLSX_MAX_COLUMNS:,} at most)", fix="write .csv or .parquet instead")
         for j, name in enumerate(self.headers):
             ws.set_column(j, j, min(max(10, len(name) + 2), 50))
             ws.write_string(0, j, name, self._owner._header_format)
@@ -456,6 +539,13 @@ class _XlsxSink(_Sink):
     def _write_any(self, r: int, c: int, v: Any) -> None:
         ws = self._sheet
         if isinstance(v, str):
+            if len(v) > XLSX_MAX_CHARS:
+                raise InputError(
+                    f"a cell of {len(v):,} characters does not fit in .xlsx "
+                    f"({XLSX_MAX_CHARS:,} at most)", row=r + 1,
+                    column=self.headers[c] if c < len(self.headers) else None,
+                    fix="write .csv or .parquet instead, or keep the limit "
+                    "max_cell_chars at its default")
             if v:
                 ws.write_string(r, c, v)
         elif isinstance(v, bool):

@@ -1,228 +1,345 @@
-"""Read the rows of a large .xlsx sheet one at a time, in bounded memory.
+"""Read the rows of an .xlsx sheet one at a time, in bounded memory and linear time.
 
-python-calamine holds a whole sheet in memory (about 75 bytes a cell), which passes
-1 GB near 300,000 rows of 40 columns. Above :data:`STREAM_ABOVE_BYTES` of sheet XML
-the reader switches to this module: the sheet's XML is decompressed and parsed as a
-stream (expat), so memory holds the shared-strings table and one row, whatever the
-sheet's length. It is slower per cell than calamine, so small sheets keep calamine.
+The sheet's XML is decompressed and parsed as a stream by expat
+(:mod:`~kematangan.io.xmlsafe`: no document types, no entities), so memory holds the
+shared-strings table and one block of rows, whatever the sheet's size or shape. No
+native library reads the sheet, so no cell can make one allocate its whole grid.
 
-Cells come out as calamine gives them: text as ``str``, numbers as ``float``, dates
-(numbers in a date format) as ``datetime.date`` or ``datetime.datetime``, booleans as
-``bool``, blanks as ``""``, and formula errors as their text (``#N/A``).
+Cells come out as spreadsheet readers give them: text as ``str``, numbers as
+``float``, dates (numbers in a date format, and ISO date cells) as
+``datetime.date``/``datetime.datetime``/``datetime.time``, booleans as ``bool``,
+blanks as ``""``, and formula errors as their text (``#N/A``). A cell the reader
+cannot use is ``None`` with an error on its row (:attr:`XlsxSheet.issues`); so is a
+formula saved without its result. A file that breaks the format's own rules (a row
+numbered past 1,048,576, rows out of order) or a limit (a jump of more than
+:attr:`~kematangan.io.limits.Limits.max_row_gap` empty rows) is refused with an
+:class:`~kematangan.errors.InputError`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 from xml.parsers import expat
 
-from kematangan.io.xlsxerrors import sheet_part
+from kematangan.errors import InputError
+from kematangan.io.cells import SourceIssue, extra_cells, too_long
+from kematangan.io.limits import limit_error
+from kematangan.io.xlsxpackage import SAVE_AGAIN, Package, SheetInfo
+from kematangan.io.xmlsafe import DoctypeRefused, parse_error, parser
 
-__all__ = ["STREAM_ABOVE_BYTES", "sheet_xml_size", "stream_rows"]
+__all__ = ["MAX_SHEET_COLUMNS", "MAX_SHEET_ROWS", "XlsxSheet", "column_index"]
 
-STREAM_ABOVE_BYTES = 256 * 1024 * 1024
-"""Sheets whose XML is larger than this (uncompressed) are streamed."""
-
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_BLOCK = 1 << 22
-_DATE_BUILTIN = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
-_TIME_ONLY_BUILTIN = frozenset({18, 19, 20, 21, 45, 46, 47})
-_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-
-
-def sheet_xml_size(path: Path, sheet: str) -> int:
-    """The uncompressed size of ``sheet``'s XML in an xlsx package (0 if unknown)."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            part = sheet_part(z, sheet)
-            return z.getinfo(part).file_size if part else 0
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
-        return 0
+MAX_SHEET_ROWS = 1_048_576
+MAX_SHEET_COLUMNS = 16_384
+_LAST_SERIAL = 2_958_466  # 10000-01-01
+_DIGITS = "0123456789"
 
 
-def _shared_strings(z: zipfile.ZipFile) -> list[str]:
-    try:
-        fh = z.open("xl/sharedStrings.xml")
-    except KeyError:
-        return []
-    out: list[str] = []
-    parts: list[str] = []
-    depth_t = 0
-    in_rph = 0
+def column_index(letters: str) -> int | None:
+    """The 0-based column of a reference's letters, or ``None`` if they are not a
+    spreadsheet column (A to XFD).
 
-    def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal depth_t, in_rph
-        local = name.rsplit("}", 1)[-1]
-        if local == "si":
-            parts.clear()
-        elif local == "t" and not in_rph:
-            depth_t += 1
-        elif local == "rPh":
-            in_rph += 1
-
-    def end(name: str) -> None:
-        nonlocal depth_t, in_rph
-        local = name.rsplit("}", 1)[-1]
-        if local == "si":
-            out.append("".join(parts))
-        elif local == "t" and depth_t and not in_rph:
-            depth_t -= 1
-        elif local == "rPh":
-            in_rph -= 1
-
-    def text(data: str) -> None:
-        if depth_t:
-            parts.append(data)
-
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.buffer_text = True
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    with fh:
-        parser.ParseFile(fh)
-    return out
-
-
-def _is_date_format(code: str) -> bool:
-    bare = _QUOTED.sub("", code).lower()
-    return any(ch in bare for ch in "dmyhs") and "general" not in bare
-
-
-def _date_styles(z: zipfile.ZipFile) -> dict[int, bool]:
-    """Style index -> whether it shows a date (True) or a time of day (False)."""
-    try:
-        root = ElementTree.fromstring(z.read("xl/styles.xml"))
-    except KeyError:
-        return {}
-    ns = {"m": _MAIN}
-    custom = {int(n.get("numFmtId", "0")): n.get("formatCode", "")
-              for n in root.iterfind("m:numFmts/m:numFmt", ns)}
-    out: dict[int, bool] = {}
-    for index, xf in enumerate(root.iterfind("m:cellXfs/m:xf", ns)):
-        fmt = int(xf.get("numFmtId", "0"))
-        if fmt in _DATE_BUILTIN:
-            out[index] = fmt not in _TIME_ONLY_BUILTIN
-        elif fmt in custom and _is_date_format(custom[fmt]):
-            bare = _QUOTED.sub("", custom[fmt]).lower()
-            out[index] = any(ch in bare for ch in "dy") or "mmm" in bare
-    return out
-
-
-def _column(ref: str) -> int:
+    Examples
+    --------
+    >>> column_index("A"), column_index("AB"), column_index("xfd"), column_index("XFE")
+    (0, 27, 16383, None)
+    """
+    if not 1 <= len(letters) <= 3 or not letters.isascii() or not letters.isalpha():
+        return None
     n = 0
-    for ch in ref:
-        if "A" <= ch <= "Z":
-            n = n * 26 + (ord(ch) - 64)
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1 if n <= MAX_SHEET_COLUMNS else None
+
+
+def _float(raw: str) -> float | None:
+    """A number cell's value, strictly: what Excel writes, no ``nan``, ``inf`` or
+    ``1_000`` that Python's ``float`` would also take."""
+    if "_" in raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if value - value == 0 else None
+
+
+class XlsxSheet:
+    """The rows of one sheet of an open :class:`~kematangan.io.xlsxpackage.Package`.
+
+    :attr:`issues` receives the problems of each row before the row is yielded.
+    :attr:`width`, once set (to the number of header cells), stops rows from being
+    widened for a stray cell far to the right: such a cell is reported, not kept.
+    """
+
+    def __init__(self, package: Package, info: SheetInfo) -> None:
+        self.package = package
+        self.info = info
+        self.limits = package.limits
+        self.issues: list[SourceIssue] = []
+        self.width: int | None = None
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """Every row from row 1, numbered as in the sheet; rows the XML leaves out
+        come out as empty lists."""
+        part = self.info.part
+        if part is None:
+            return
+        self._shared = self.package.shared_strings()
+        self._dates = self.package.date_styles()
+        self._epoch = self.package.epoch()
+        self._plain_1900 = not self.package.date1904
+        limits = self.limits
+        max_chars = limits.max_cell_chars
+        max_columns = min(limits.max_columns, MAX_SHEET_COLUMNS)
+        issues = self.issues
+        value_of = self._value
+        done: list[tuple[int, list[Any]]] = []
+        text: list[str] = []
+        columns: dict[str, int] = {}
+        row: list[Any] = []
+        cell: dict[str, str] = {}
+        number = 0
+        cut = 0  # characters of the cell's text dropped past max_cell_chars
+        has_v = has_f = in_is = in_row = False
+        in_rph = 0
+        extra = 0  # cells of the row past the width
+        limit = max_columns  # the width, once known
+        collect = text.append
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            nonlocal cell, cut, has_v, has_f, in_is, in_rph, number, in_row, extra
+            nonlocal limit
+            if ":" in name:
+                name = name.rsplit(":", 1)[1]
+            if name == "c":
+                cell = attrs
+                text.clear()
+                cut = 0
+                has_v = has_f = False
+            elif name == "v":
+                has_v = True
+                p.CharacterDataHandler = collect
+            elif name == "t":
+                if in_is and not in_rph:
+                    p.CharacterDataHandler = collect
+            elif name == "row":
+                number = self._row_number(attrs.get("r"), number)
+                row.clear()
+                in_row = True
+                extra = 0
+                limit = self.width or max_columns
+            elif name == "f":
+                has_f = True
+            elif name == "is":
+                has_v = in_is = True
+            elif name == "rPh":
+                in_rph += 1
+
+        def end(name: str) -> None:
+            nonlocal in_is, in_rph, in_row, extra
+            if ":" in name:
+                name = name.rsplit(":", 1)[1]
+            if name == "c":
+                if not in_row:
+                    raise self._damaged("a cell is outside any row")
+                ref = cell.get("r")
+                if ref is None:
+                    col = len(row)
+                else:
+                    letters = ref.rstrip(_DIGITS)
+                    found = columns.get(letters)
+                    if found is None:
+                        found = column_index(letters)
+                        if found is None:
+                            issues.append(SourceIssue(
+                                number, None, ref[:20], "bad_cell", "error",
+                                f"the file has a cell at {ref[:20]!r}, which is not "
+                                "a cell of a spreadsheet; it is not read", SAVE_AGAIN))
+                            return
+                        columns[letters] = found
+                    col = found
+                if col >= limit:
+                    extra += 1
+                    if extra == 1:
+                        issues.append(extra_cells(number, col, self.width, max_columns))
+                    return
+                if len(text) > 1:
+                    raw = "".join(text)
+                    if cut or len(raw) > max_chars:
+                        issues.append(too_long(number, col, len(raw) + cut, max_chars))
+                        raw = raw[:max_chars]
+                elif text:
+                    raw = text[0]
+                    if len(raw) > max_chars:
+                        issues.append(too_long(number, col, len(raw), max_chars))
+                        raw = raw[:max_chars]
+                else:
+                    raw = ""
+                kind = cell.get("t")
+                if kind == "inlineStr" or kind == "str":
+                    value: Any = raw
+                elif kind is None and raw and "s" not in cell:
+                    # A plain number: most cells of most sheets.
+                    value = _float(raw)
+                    if value is None:
+                        self._bad(number, col, raw, "a number")
+                else:
+                    value = value_of(cell, kind, raw, number, col)
+                if has_f and not has_v:
+                    issues.append(_no_result(number, col))
+                n = len(row)
+                if col == n:
+                    row.append(value)
+                elif col > n:
+                    row.extend([""] * (col - n))
+                    row.append(value)
+                else:
+                    row[col] = value
+                    issues.append(SourceIssue(
+                        number, col, "", "duplicate_cell", "error",
+                        "the file holds this cell twice (or out of order); the last "
+                        "one is read", SAVE_AGAIN))
+            elif name == "v" or name == "t":
+                p.CharacterDataHandler = None
+            elif name == "row":
+                done.append((number, row[:]))
+                in_row = False
+            elif name == "is":
+                in_is = False
+            elif name == "rPh":
+                in_rph -= 1
+
+        p = parser()
+        p.buffer_size = 1 << 16
+        p.StartElementHandler = start
+        p.EndElementHandler = end
+        last = 0
+        with self.package.open(part) as data:
+            try:
+                for block in data:
+                    p.Parse(block, False)
+                    if len(text) > 1 and sum(map(len, text)) > max_chars:
+                        # One cell's text goes on past this block: keep memory
+                        # bounded, remembering how much was dropped.
+                        whole = "".join(text)
+                        cut += len(whole) - max_chars
+                        text[:] = [whole[:max_chars]]
+                    for at, cells in done:
+                        for missing in range(last + 1, at):
+                            yield missing, []
+                        yield at, cells
+                        last = at
+                    done.clear()
+                p.Parse(b"", True)
+            except (DoctypeRefused, expat.ExpatError) as exc:
+                raise parse_error(exc, part, self.package.file, SAVE_AGAIN) from None
+        for at, cells in done:
+            for missing in range(last + 1, at):
+                yield missing, []
+            yield at, cells
+            last = at
+
+    def _row_number(self, r: str | None, last: int) -> int:
+        if r is None:
+            number = last + 1
+        elif r.isascii() and r.isdigit() and len(r) < 12:
+            number = int(r)
         else:
-            break
-    return n - 1
+            raise self._damaged(f"a row is numbered {r[:20]!r}")
+        if number > MAX_SHEET_ROWS:
+            raise self._damaged(f"a row is numbered {number:,}, past the last row a "
+                                f"sheet can have ({MAX_SHEET_ROWS:,})")
+        if number <= last:
+            raise self._damaged(f"row {number:,} comes after row {last:,}")
+        if number - last - 1 > self.limits.max_row_gap:
+            raise limit_error(
+                self.limits, "max_row_gap",
+                f"sheet {self.info.name!r} of {self.package.file!r} has "
+                f"{number - last - 1:,} empty rows before row {number:,}, which")
+        return number
+
+    def _damaged(self, why: str) -> InputError:
+        return InputError(
+            f"cannot read sheet {self.info.name!r} of {self.package.file!r}: {why}; "
+            "the file is damaged or was not written by a spreadsheet program",
+            fix=SAVE_AGAIN)
+
+    def _value(self, cell: dict[str, str], kind: str | None, raw: str, number: int,
+               col: int) -> Any:
+        if kind is None or kind == "n":
+            if not raw:
+                return ""
+            value = _float(raw)
+            if value is None:
+                self._bad(number, col, raw, "a number")
+                return None
+            style = cell.get("s")
+            if style is not None and self._dates:
+                is_date = self._dates.get(int(style)) if style.isdigit() and \
+                    len(style) < 10 else None
+                if is_date is not None and 0 <= value < _LAST_SERIAL:
+                    return _serial(value, is_date, self._epoch, self._plain_1900)
+            return value
+        if kind == "s":
+            index = raw.strip()
+            shared = self._shared
+            if index.isascii() and index.isdigit() and int(index) < len(shared):
+                text = shared[int(index)]
+                limit = self.limits.max_cell_chars
+                if len(text) > limit:
+                    self.issues.append(too_long(number, col, len(text), limit))
+                    return text[:limit]
+                return text
+            if not index:
+                return ""
+            self._bad(number, col, raw, "an entry of the shared-strings table")
+            return None
+        if kind in ("str", "inlineStr", "e"):
+            return raw
+        if kind == "b":
+            if raw in ("1", "true"):
+                return True
+            if raw in ("0", "false"):
+                return False
+            if raw:
+                self._bad(number, col, raw, "TRUE or FALSE")
+            return None if raw else ""
+        if kind == "d":
+            try:
+                when = dt.datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+            except ValueError:
+                self._bad(number, col, raw, "an ISO date")
+                return None
+            return when.date() if when.time() == dt.time() else when
+        self._bad(number, col, kind, "a known cell type")
+        return None
+
+    def _bad(self, number: int, col: int, raw: str, expected: str) -> None:
+        self.issues.append(SourceIssue(
+            number, col, raw[:80], "bad_cell", "error",
+            f"the file stores {raw[:40]!r} in this cell where it should hold "
+            f"{expected}; read as missing", SAVE_AGAIN))
 
 
-def _serial(value: float, is_date: bool) -> Any:
-    when = _EXCEL_EPOCH + dt.timedelta(days=value if value >= 61 else value + 1)
+def _no_result(number: int, col: int) -> SourceIssue:
+    return SourceIssue(
+        number, col, "", "formula_without_value", "error",
+        "the cell holds a formula whose result was not saved in the file (it was "
+        "written by a program that does not calculate); read as missing",
+        "open the file in Excel or LibreOffice and save it again, so the results "
+        "are stored")
+
+
+def _serial(value: float, is_date: bool, epoch: dt.datetime, plain_1900: bool) -> Any:
+    days = value if not plain_1900 or value >= 61 else value + 1
+    # Excel keeps times to the millisecond; rounding there drops float noise.
+    when = epoch + dt.timedelta(milliseconds=round(days * 86_400_000))
     if not is_date:
         return when.time()
     if when.time() == dt.time():
         return when.date()
     return when
 
-
-def stream_rows(path: Path, sheet: str) -> Iterator[tuple[int, list[Any]]]:
-    """Every row of ``sheet`` from row 1, numbered as in the sheet; rows the XML
-    leaves out (empty rows) come out as empty lists."""
-    with zipfile.ZipFile(path) as z:
-        part = sheet_part(z, sheet)
-        if part is None:
-            return
-        shared = _shared_strings(z)
-        dates = _date_styles(z)
-        done: list[tuple[int, list[Any]]] = []
-        state: dict[str, Any] = {"row": [], "number": 0, "cell": {}}
-        text: list[str] = []
-        collect = text.append
-
-        # Sheets use the main namespace as the default one, so element names come
-        # without a prefix; a writer that prefixes them (x:c) is handled by _local.
-        def start(name: str, attrs: dict[str, str]) -> None:
-            if ":" in name:
-                name = _local(name)
-            if name == "c":
-                state["cell"] = attrs
-                text.clear()
-            elif name == "v" or name == "t":
-                parser.CharacterDataHandler = collect
-            elif name == "row":
-                state["row"] = []
-                r = attrs.get("r")
-                state["number"] = int(r) if r else state["number"] + 1
-
-        def end(name: str) -> None:
-            if ":" in name:
-                name = _local(name)
-            if name == "c":
-                row = state["row"]
-                cell = state["cell"]
-                ref = cell.get("r")
-                col = _column(ref) if ref else len(row)
-                if col > len(row):
-                    row.extend([""] * (col - len(row)))
-                row.append(_value(cell, "".join(text), shared, dates))
-            elif name == "v" or name == "t":
-                parser.CharacterDataHandler = None
-            elif name == "row":
-                done.append((state["number"], state["row"]))
-
-        parser = expat.ParserCreate()
-        parser.buffer_text = True
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        last = 0
-        with z.open(part) as fh:
-            while block := fh.read(_BLOCK):
-                parser.Parse(block, False)
-                for number, cells in done:
-                    for missing in range(last + 1, number):
-                        yield missing, []
-                    yield number, cells
-                    last = number
-                done.clear()
-            parser.Parse(b"", True)
-        for number, cells in done:
-            for missing in range(last + 1, number):
-                yield missing, []
-            yield number, cells
-            last = number
-
-
-def _local(name: str) -> str:
-    return name.rsplit(":", 1)[-1]
-
-
-def _value(cell: dict[str, Any], raw: str, shared: list[str],
-           dates: dict[int, bool]) -> Any:
-    kind = cell.get("t", "n")
-    if kind == "s":
-        return shared[int(raw)] if raw else ""
-    if kind in ("str", "inlineStr"):
-        return raw
-    if kind == "b":
-        return raw == "1"
-    if kind == "e":
-        return raw
-    if not raw:
-        return ""
-    number = float(raw)
-    style = cell.get("s")
-    if style is not None:
-        is_date = dates.get(int(style))
-        if is_date is not None:
-            return _serial(number, is_date)
-    return number

@@ -1,0 +1,1 @@
+"""Hostile and broken inputs: each ends in a clean error or a correct result."""
