@@ -9,9 +9,8 @@ process group when time is up. A driver that raises anything is reported with it
 traceback, exactly as the real command would print it.
 
 Drivers are the extension point: ``read`` reads a data file with
-:func:`kematangan.io.read_table`, ``cli`` runs the command line. Rulesets and saved
-models get drivers of their own (``load_ruleset``, ``load_model``) as their cases
-are added.
+:func:`kematangan.io.read_table`, ``cli`` runs the command line, ``ruleset`` loads a
+ruleset file and ``model`` a saved model.
 """
 
 from __future__ import annotations
@@ -70,9 +69,36 @@ def drive_cli(args: dict[str, Any]) -> dict[str, Any]:
     return {"exit": 0}
 
 
+def drive_ruleset(args: dict[str, Any]) -> dict[str, Any]:
+    """Load a ruleset file with the API: its id, or the error and its codes."""
+    from kematangan.criteria import load_ruleset
+    from kematangan.errors import RulesetError
+
+    try:
+        ruleset = load_ruleset(Path(args["path"]))
+    except RulesetError as err:
+        return {"error": type(err).__name__, "message": str(err),
+                "codes": [p.code for p in err.problems]}
+    return {"id": ruleset.id}
+
+
+def drive_model(args: dict[str, Any]) -> dict[str, Any]:
+    """Load a saved model with the API: its feature count, or the error."""
+    from kematangan.errors import KematanganError
+    from kematangan.model import MaturityModel
+
+    try:
+        model = MaturityModel.load(args["path"], args["ruleset"])
+    except KematanganError as err:
+        return {"error": type(err).__name__, "message": str(err)}
+    return {"features": len(model.feature_names_)}
+
+
 DRIVERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "read": drive_read,
     "cli": drive_cli,
+    "ruleset": drive_ruleset,
+    "model": drive_model,
 }
 
 

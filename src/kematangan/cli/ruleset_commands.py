@@ -61,16 +61,20 @@ def validate(
     path: Annotated[Path, typer.Argument(help="A ruleset YAML file.")],
 ) -> None:
     """Check a ruleset file; print every problem with its line (exit 1 if any)."""
-    from kematangan.criteria import validate_ruleset
+    from kematangan.criteria import load_ruleset
+    from kematangan.errors import RulesetError
 
     if not path.is_file():
         fail(f"no such file: {path}")
-    ruleset, problems = validate_ruleset(path.read_text(encoding="utf-8"),
-                                         str(path))
-    for p in problems:
-        typer.echo(str(p), err=True)
-    if problems or ruleset is None:
-        fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {path}")
+    # The loader reads the bytes itself: it checks the size before reading and
+    # reports a byte that is not UTF-8 with its line.
+    try:
+        ruleset = load_ruleset(path)
+    except RulesetError as err:
+        for p in err.problems:
+            typer.echo(str(p), err=True)
+        n = len(err.problems)
+        fail(f"{n} problem{'s' if n != 1 else ''} in {path}")
     typer.echo(f"ok: {ruleset.id} {ruleset.version}, {len(ruleset.criteria)} "
                f"criteria, hash {ruleset.content_hash[:12]}")
 
