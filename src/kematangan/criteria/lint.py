@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from kematangan.criteria import expr as ex
+from kematangan.criteria.history_lint import check_history
 from kematangan.criteria.limits import Suggester
 from kematangan.criteria.meaning import (
     category_values,
@@ -388,11 +389,15 @@ def _members(s: _Scope) -> Iterator[Finding]:
         "field" in s.open) else s.known["field"])
 
 
+def _history(s: _Scope) -> Iterator[Finding]:
+    yield from check_history(s.rs, lambda kind, name: s.lacks(kind, name), s.unknown)
+
+
 _CHECKS: tuple[Callable[[_Scope], Iterator[Finding]], ...] = (
     _duplicate_ids, _derived_ids, _group_id, _derived_expressions, _derived_cycles,
     _criterion_stages, _criterion_fields, _bands, _combinations, _criteria_cycles,
     _criterion_expressions, _checks, _assessment_date, _stages_reachable,
-    _class_intervals, _class_requires, _exit, _members, _tests,
+    _class_intervals, _class_requires, _exit, _members, _tests, _history,
 )
 
 _Fault = tuple[int, str, dict[str, Any]]

@@ -8,6 +8,7 @@ ruleset at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import TYPE_CHECKING, Any, Literal
@@ -434,6 +435,14 @@ class Ruleset(StrictModel):
     exit: ExitRule | None = None
     members: Members | None = None
     tests: list[Case] = Field(default_factory=list)
+    family: Slug | None = Field(default=None, description="The instrument this "
+                                "ruleset is a version of (default: its id).")
+    valid_from: dt.date | None = Field(default=None, description="First "
+                                       "assessment date it applies to.")
+    valid_until: dt.date | None = Field(default=None, description="Last "
+                                        "assessment date it applies to.")
+    history: History | None = Field(default=None, description="What a track "
+                                    "record must show.")
 
     @property
     def content_hash(self) -> str:
@@ -444,7 +453,8 @@ class Ruleset(StrictModel):
         computed on each call, so a copy made with ``model_copy(update=...)`` gets
         its own hash.
         """
-        data = self.model_dump(mode="json", by_alias=True, exclude={"tests"})
+        data = self.model_dump(mode="json", by_alias=True,
+                               exclude={"tests": True, "history": {"tests"}})
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"),
                                ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
@@ -462,3 +472,12 @@ class Ruleset(StrictModel):
             if c.id == criterion_id:
                 return c
         raise KeyError(criterion_id)
+
+
+# The history section's models use Text and Identifier, defined above, and Ruleset
+# uses its History: completed here, whichever module is imported first.
+from kematangan.criteria.history import MODELS, History  # noqa: E402
+
+for _model in MODELS:
+    _model.model_rebuild(_types_namespace={"Text": Text, "Identifier": Identifier})
+Ruleset.model_rebuild()

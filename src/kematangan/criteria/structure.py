@@ -15,7 +15,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from kematangan.catalogue.ruleset import MESSAGES
@@ -163,6 +163,9 @@ def _parts(data: dict[Any, Any], errors: list[ErrorDetails]) -> Parts:
         ExitRule.model_validate(exit_rule),
         members=None if "members" in failed or members is None else
         Members.model_validate(members),
+        **{key: TypeAdapter(Ruleset.model_fields[key].annotation).validate_python(
+            data[key]) for key in ("history", "valid_from", "valid_until")
+           if key not in failed and data.get(key) is not None},
     )
     return Parts(ruleset, index, dropped, frozenset(failed), frozenset(unnamed))
 
