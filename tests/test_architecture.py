@@ -22,22 +22,25 @@ ALLOWED: dict[str, set[str]] = {
     "criteria": BASE,
     "scoring": BASE | {"criteria"},
     "io": BASE | {"criteria"},
-    "monitor": BASE | {"criteria", "scoring"},
+    "trajectory": BASE | {"criteria", "scoring"},
+    "monitor": BASE | {"criteria", "scoring", "trajectory"},
     "model": BASE | {"criteria", "scoring"},
-    "explain": BASE | {"criteria", "scoring"},
+    "explain": BASE | {"criteria", "scoring", "trajectory"},
     "scorefile": BASE | {"criteria", "scoring", "io", "explain", "model"},
     "rollup": BASE | {"criteria", "scoring", "io", "explain", "scorefile"},
+    "trendfile": BASE | {"criteria", "scoring", "trajectory", "io", "explain"},
     "cli": BASE | {"criteria", "scoring", "io", "explain", "model", "monitor",
-                   "scorefile", "rollup"},
+                   "scorefile", "rollup", "trajectory", "trendfile"},
     "docgen": BASE | {"criteria", "scoring", "io", "explain", "model", "cli",
-                      "rollup"},
+                      "rollup", "trendfile"},
     "__main__": {"cli"},
     "__init__": BASE | {"criteria", "scoring", "io", "explain", "model", "monitor",
-                        "rollup"},
+                        "rollup", "trajectory"},
 }
 """What each top-level package or module of kematangan may import."""
 
-THROUGH_SURFACE = {"explain", "monitor", "scorefile", "rollup", "cli"}
+THROUGH_SURFACE = {"explain", "monitor", "scorefile", "rollup", "cli", "trajectory",
+                   "trendfile"}
 """Packages that use scoring only through ``kematangan.scoring`` itself."""
 
 

@@ -80,15 +80,18 @@ class Problem:
         'r.yaml:14: criteria[2].field'
         >>> Problem("not_whole", row=3, field="members").where()
         "row 3, field 'members'"
+        >>> Problem("period_missing", file="ksm-2024Q3.xlsx", row=3).where()
+        'ksm-2024Q3.xlsx, row 3'
         """
-        if self.file is not None or self.line is not None or self.path:
+        if self.line is not None or self.path or (self.file is not None
+                                                  and self.row is None):
             at = self.file or "<ruleset>"
             if self.line is not None:
                 at += f":{self.line}"
                 if self.text_column is not None:
                     at += f":{self.text_column}"
             return f"{at}: {self.path}" if self.path else at
-        parts = []
+        parts = [] if self.file is None else [self.file]
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column is not None:

@@ -89,11 +89,22 @@ MESSAGES: dict[str, Message] = {
         "tulis periode {cadence} atau lebih pendek, atau pilih --cadence lain",
         "period {period!r} is longer than one assessment period ({cadence})",
         "write a {cadence} period or a shorter one, or choose another --cadence"),
+    "period_from_file_name": _m(
+        "berkas tanpa kolom periode atau tanggal: periode {period} diambil dari nama "
+        "berkasnya",
+        "periksa bahwa nama berkas menyebut periode yang benar, atau tambahkan "
+        "kolom Periode",
+        "the file has no period or date column: period {period} is taken from its "
+        "name",
+        "check that the file name gives the right period, or add a Periode column"),
     "date_outside_period": _m(
         "tanggal penilaian {date} di luar periode {period}",
         "perbaiki tanggal atau periodenya",
         "assessment date {date} is outside period {period}",
         "correct the date or the period"),
+    "date_unreadable": _m(
+        "{value!r} bukan tanggal", "tulis tanggal sebagai TTTT-BB-HH",
+        "{value!r} is not a date", "write it as YYYY-MM-DD"),
     "group_id_missing": _m(
         "baris tanpa kode kelompok", "isi kode kelompok",
         "the row has no group id", "fill in the group id"),

@@ -19,9 +19,9 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from kematangan.criteria.periods import Cadence
 
@@ -43,6 +43,17 @@ EXIT_PLACEHOLDERS = ("stage", "periods", "months", "required")
 """What an exit message may name: ``{stage}`` (the exit stage's label),
 ``{periods}`` and ``{months}`` (how long it has been held) and ``{required}`` (the
 rule's number, in its unit)."""
+
+
+def _year_as_text(value: Any) -> Any:
+    # YAML reads a year period (2024) as a number.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else (
+        value)
+
+
+PeriodText = Annotated[str, BeforeValidator(_year_as_text)]
+"""A period as written: ``2024Q3``, ``2024-09``, ``2024`` (see
+:mod:`kematangan.criteria.periods`)."""
 
 
 class _Strict(BaseModel):
@@ -77,7 +88,7 @@ class HistoryPeriod(_Strict):
     the previous period's record (a ``null`` removes a value); exactly one of the
     two (lint checks)."""
 
-    period: str
+    period: PeriodText
     record: dict[str, Any] | None = None
     changes: dict[str, Any] | None = None
 
@@ -86,7 +97,7 @@ class RegressionExpectation(_Strict):
     """A regression expected at ``period``; ``criteria`` (when given) are exactly
     the criteria met in the period before and not met at it."""
 
-    period: str
+    period: PeriodText
     criteria: list[Identifier] | None = None
 
 
@@ -103,9 +114,10 @@ class HistoryExpectation(_Strict):
     stagnating: bool | None = None
     exit_ready: bool | None = None
     regressions: list[RegressionExpectation] = Field(default_factory=list)
-    gaps: list[str] = Field(default_factory=list, description="Periods without an "
-                            "assessment, between the first and the last.")
-    first_at: dict[Identifier, str] = Field(
+    gaps: list[PeriodText] = Field(default_factory=list, description="Periods "
+                                   "without an assessment, between the first and "
+                                   "the last.")
+    first_at: dict[Identifier, PeriodText] = Field(
         default_factory=dict, description="Stage id to the first period at it.")
 
 

@@ -105,7 +105,7 @@ class Scorer:
         --------
         >>> values, issues = Scorer("ppmk-ksm").encode({"members": 12})
         >>> values[1], len(values), issues
-        (12.0, 28, [])
+        (12.0, 29, [])
         """
         values, problems = encode_record(self.plan, record, None)
         at = self.plan.assessment_date
