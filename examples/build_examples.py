@@ -27,6 +27,7 @@ TITLES = {
     "bkm-lkm": "Data BKM/LKM - Kota Contoh, Triwulan III",
     "bkm-lkm.members": "Quick Status KSM per BKM/LKM - Kota Contoh, Triwulan III",
     "gapoktan-poktan": "Rekap Kelas Kelompoktani per Gapoktan - BPP Contoh",
+    "ppmk-ksm-riwayat": "Riwayat Quick Status KSM per Triwulan - Kota Contoh",
 }
 CREATED = datetime.datetime(2024, 1, 1)
 PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")

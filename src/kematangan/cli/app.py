@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from kematangan.cli import rollup_commands, scoring_commands
+from kematangan.cli import rollup_commands, scoring_commands, trend_commands
 from kematangan.cli.model_commands import model_app
 from kematangan.cli.ruleset_commands import rulesets_app
 
@@ -52,6 +52,7 @@ app.command()(scoring_commands.explain)
 app.command()(scoring_commands.report)
 app.command()(scoring_commands.template)
 app.command()(rollup_commands.rollup)
+app.command()(trend_commands.trend)
 app.add_typer(rulesets_app, name="rulesets")
 app.add_typer(model_app, name="model")
 

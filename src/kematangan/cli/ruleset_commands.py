@@ -81,14 +81,17 @@ def validate(
 
 @rulesets_app.command("test")
 def run_tests(ruleset: RulesetArg) -> None:
-    """Run a ruleset's embedded test cases (exit 1 if one fails)."""
+    """Run a ruleset's embedded test cases, records and histories (exit 1 if one
+    fails)."""
     from kematangan.scoring import run_cases
+    from kematangan.trajectory import run_history_cases
 
     scorer = scorer_for(ruleset)
-    failures = run_cases(scorer)
+    failures = run_cases(scorer) + run_history_cases(scorer.ruleset)
     for f in failures:
         typer.echo(f"FAIL {f}", err=True)
-    total = len(scorer.ruleset.tests)
+    h = scorer.ruleset.history
+    total = len(scorer.ruleset.tests) + (len(h.tests) if h else 0)
     if failures:
         fail(f"{len(failures)} of {total} cases failed")
     typer.echo(f"{total} passed, 0 failed")

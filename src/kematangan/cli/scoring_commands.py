@@ -160,7 +160,9 @@ def score(
 
 
 def explain(
-    input: InputArg,
+    inputs: Annotated[list[Path], typer.Argument(
+        help="Group records (as for score); with --history, records of one or "
+        "more periods each.")],
     ruleset: RulesetOpt,
     group: Annotated[str | None, typer.Option(
         help="Only the group with this id (default: every group).")] = None,
@@ -172,11 +174,23 @@ def explain(
     sheet: SheetOpt = None,
     assessed: AssessedOnOpt = None,
     limit: LimitOpt = None,
+    history: Annotated[bool, typer.Option(
+        "--history", help="Tell each group's story over the periods of the "
+        "input(s) (see 'kematangan trend'): text, md or json.")] = False,
 ) -> None:
     """Explain each group's result: what holds it back and the next steps."""
     from kematangan.explain import explain as explain_result
     from kematangan.explain import render_html, render_markdown, render_text
 
+    if history:
+        from kematangan.cli.trend_commands import explain_history
+
+        explain_history(inputs, ruleset, group, format, lang, output, sheet)
+        return
+    if len(inputs) > 1:
+        fail("explain reads one file; add --history to read several periods",
+             code=2)
+    input = inputs[0]
     if format not in ("text", "md", "json", "html"):
         raise typer.BadParameter("use text, md, json or html", param_hint="--format")
     scorer = scorer_for(ruleset)

@@ -16,6 +16,8 @@ from kematangan.explain.reasons import batch_reasons, reasons
 from kematangan.explain.render_html import portfolio_report_html, render_html
 from kematangan.explain.render_text import render_markdown, render_text
 from kematangan.explain.steps import next_steps
+from kematangan.explain.story import history_story, story_lines
+from kematangan.explain.trend_html import trend_report_html
 from kematangan.explain.types import (
     Blocker,
     Change,
@@ -47,10 +49,13 @@ __all__ = [
     "batch_reasons",
     "explain",
     "gaps",
+    "history_story",
     "next_steps",
     "portfolio_report_html",
     "reasons",
     "render_html",
     "render_markdown",
     "render_text",
+    "story_lines",
+    "trend_report_html",
 ]

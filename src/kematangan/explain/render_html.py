@@ -25,7 +25,7 @@ from kematangan.explain.types import Explanation
 from kematangan.explain.wording import fmt_number, word
 from kematangan.scoring import BatchResult
 
-__all__ = ["portfolio_report_html", "render_html"]
+__all__ = ["page", "portfolio_report_html", "render_html", "table"]
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
         "base-uri 'none'; form-action 'none'")
@@ -50,7 +50,9 @@ font-weight:600}.chart .small{font-size:11px;fill:#37474f}
 """
 
 
-def _page(title: str, lang: str, body: str) -> str:
+def page(title: str, lang: str, body: str) -> str:
+    """A self-contained HTML page: ``body`` with the house CSS and a
+    Content-Security-Policy that loads nothing."""
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n'
         '<meta charset="utf-8">\n'
@@ -77,11 +79,12 @@ def _blocks(blocks: list[Block]) -> list[str]:
                 out.append(f"<li>{escape(head)}{inner}</li>")
             out.append(f"</{tag}>")
         elif isinstance(b, TableBlock):
-            out.append(_table(b.header, b.rows))
+            out.append(table(b.header, b.rows))
     return out
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """An HTML table of texts (escaped)."""
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
                    for row in rows)
@@ -141,7 +144,7 @@ def render_html(explanation: Explanation, lang: str = "id") -> str:
         f"<li>{escape(head)}</li>" for head, _ in summary.items) + "</ul>")
     body += _charts(explanation, lang)
     body += _blocks(blocks[3:])
-    return _page(title, lang, "\n".join(body))
+    return page(title, lang, "\n".join(body))
 
 
 def _para(block: Block) -> str:
@@ -210,7 +213,7 @@ def portfolio_report_html(batch: BatchResult, ruleset_or_scorer: ScorerLike,
         body.append(f"<p>{escape(word('none', lang))}</p>")
     body.append(f'<h2 id="groups">{escape(word("top_reasons", lang))}</h2>')
     body.append(_group_table(batch, p, lang, k, max_rows))
-    return _page(title, lang, "\n".join(body))
+    return page(title, lang, "\n".join(body))
 
 
 def _group_table(batch: BatchResult, p: Portfolio, lang: str, k: int, max_rows: int
@@ -242,4 +245,4 @@ def _group_table(batch: BatchResult, p: Portfolio, lang: str, k: int, max_rows: 
     if n < len(batch):
         note = "<p>" + escape(word("rows_shown", lang).format(
             shown=n, total=len(batch))) + "</p>"
-    return _table(header, rows) + note
+    return table(header, rows) + note
