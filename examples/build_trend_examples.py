@@ -32,22 +32,26 @@ STAGES = ("growth", "strengthening", "independence", "release")
 
 GROWTH: dict[str, Any] = {
     "formed_participatory": True, "members": 10, "members_voluntary": True,
-    "meetings_last_3_months": 3, "basic_rules_applied": 5, "admin_books_kept": False,
-    "business_plan_months_since_review": 18, "revolving_fund_access": False,
-    "arrears_instalments": 0, "members_saving": 3, "trainings_last_12_months": 0,
-    "activity_months": 4, "decisions_by_musyawarah": False, "partnerships": 0,
-    "market_access": False, "own_capital_growth_pct": 0, "local_cadres": 0,
-    "cadres_able_to_facilitate": False, "legal_standing": False,
-    "multistakeholder_cooperation": False,
+    "meetings_last_3_months": 3, **{f"basic_rule_{i}": True for i in range(1, 6)},
+    "facilitator_visits_last_3_months": 2, "admin_books_kept": False,
+    "business_plan_months_since_review": 18, "works_with_other_groups": False,
+    "revolving_fund_access": False, "arrears_instalments": 0, "members_saving": 3,
+    "trainings_last_12_months": 0, "activity_months": 4,
+    "decisions_by_musyawarah": False, "partnerships": 0, "market_access": False,
+    "ppmk_capital_added": False, "own_capital_growth_pct": 0, "local_cadres": 0,
+    "cadres_chosen_by_musyawarah": False, "cadres_able_to_facilitate": False,
+    "legal_standing": False, "multistakeholder_cooperation": False,
 }
 STRENGTHENING = {**GROWTH, "admin_books_kept": True,
                  "business_plan_months_since_review": 6,
-                 "revolving_fund_access": True, "members_saving": 9,
-                 "trainings_last_12_months": 2, "arrears_instalments": 1}
+                 "works_with_other_groups": True, "revolving_fund_access": True,
+                 "members_saving": 9, "trainings_last_12_months": 2,
+                 "arrears_instalments": 1}
 INDEPENDENCE = {**STRENGTHENING, "activity_months": 24,
                 "decisions_by_musyawarah": True, "partnerships": 2,
-                "market_access": True, "own_capital_growth_pct": 8.5,
-                "local_cadres": 2, "arrears_instalments": 0}
+                "market_access": True, "ppmk_capital_added": True,
+                "own_capital_growth_pct": 8.5, "local_cadres": 2,
+                "cadres_chosen_by_musyawarah": True, "arrears_instalments": 0}
 RELEASE = {**INDEPENDENCE, "cadres_able_to_facilitate": True, "legal_standing": True,
            "multistakeholder_cooperation": True}
 RECORDS = dict(zip(STAGES, (GROWTH, STRENGTHENING, INDEPENDENCE, RELEASE),

@@ -36,7 +36,13 @@ from kematangan.explain.trend_tables import (
 )
 from kematangan.io import Issue, Table, concat_tables, header_key, read_table, write_table
 from kematangan.problems import Problem
-from kematangan.trajectory import Trajectories, cohorts, score_history, transitions
+from kematangan.trajectory import (
+    Trajectories,
+    assessment_date_field,
+    cohorts,
+    score_history,
+    transitions,
+)
 
 __all__ = ["DATE_FIELD", "PERIOD_HEADERS", "TrendSummary", "read_histories",
            "trend_file"]
@@ -75,24 +81,27 @@ def period_in_name(path: Path) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _reading_ruleset(rulesets: Sequence[Ruleset]) -> Ruleset:
-    """The fields of every ruleset used, and the assessment date."""
+def _reading_ruleset(rulesets: Sequence[Ruleset]) -> tuple[Ruleset, str]:
+    """The fields of every ruleset used, with an assessment date (the rulesets'
+    own, or :data:`DATE_FIELD`), and the date field's id."""
     fields: dict[str, FieldSpec] = {}
     for rs in rulesets:
         for f in rs.fields:
             fields.setdefault(f.id, f)
-    fields.setdefault(DATE_FIELD.id, DATE_FIELD)
-    return rulesets[0].model_copy(update={"fields": list(fields.values())})
+    date = assessment_date_field(rulesets[0]) or DATE_FIELD.id
+    fields.setdefault(date, DATE_FIELD)
+    return rulesets[0].model_copy(update={"fields": list(fields.values())}), date
 
 
-def _periods(table: Table, path: Path, notes: list[Problem]) -> npt.NDArray[Any]:
+def _periods(table: Table, path: Path, date: str, notes: list[Problem]
+             ) -> npt.NDArray[Any]:
     """The period column of ``table`` (or its file name's period, with a note)."""
     for header, values in table.passthrough.items():
         if header_key(header) in PERIOD_HEADERS:
             return values
     out = np.full(len(table), None, dtype=object)
     named = period_in_name(path)
-    if named is not None and DATE_FIELD.id not in table.columns:
+    if named is not None and date not in table.columns:
         out[:] = named
         notes.append(Problem("period_from_file_name", {"period": named},
                              severity="note", file=str(path), count=len(table)))
@@ -131,14 +140,14 @@ def read_histories(paths: Sequence[str | os.PathLike[str]],
     given = [ruleset] if isinstance(ruleset, Ruleset | str | os.PathLike) else list(
         ruleset)
     mine, others = family_rulesets(given)
-    reading = _reading_ruleset([*mine, *others])
+    reading, date = _reading_ruleset([*mine, *others])
     found = FileIssues()
     tables, periods, files = [], [], []
     for raw in paths:
         path = Path(raw)
         table = read_table(path, reading, sheet=sheet)
         tables.append(table)
-        periods.append(_periods(table, path, found.notes))
+        periods.append(_periods(table, path, date, found.notes))
         files += [str(path)] * len(table)
         found.issues += [(str(path), i) for i in table.issues]
     if not tables:
@@ -149,7 +158,7 @@ def read_histories(paths: Sequence[str | os.PathLike[str]],
     t = score_history(cols, [*mine], group_ids=whole.group_ids if whole.group_ids
                       is not None else np.full(len(whole), None, dtype=object),
                       row_numbers=whole.row_numbers, files=files, cadence=cadence,
-                      date_column=DATE_FIELD.id)
+                      date_column=date)
     return t, found
 
 

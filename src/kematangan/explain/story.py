@@ -84,7 +84,8 @@ def story_lines(t: Trajectories, group_id: str, lang: str = "id") -> list[str]:
     >>> from kematangan.trajectory import score_history
     >>> base = {"group_id": "KSM-01", "formed_participatory": True, "members": 12,
     ...         "members_voluntary": True, "meetings_last_3_months": 3,
-    ...         "basic_rules_applied": 5, "admin_books_kept": False}
+    ...         **{f"basic_rule_{i}": True for i in range(1, 6)},
+    ...         "admin_books_kept": False}
     >>> t = score_history([{**base, "period": "2023Q1"},
     ...                    {**base, "period": "2023Q2", "members": 2}], "ppmk-ksm")
     >>> for line in story_lines(t, "KSM-01", "en")[1:6]:

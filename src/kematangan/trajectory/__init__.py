@@ -16,7 +16,7 @@ Examples
 ['2024Q2']
 """
 
-from kematangan.trajectory.build import score_history
+from kematangan.trajectory.build import assessment_date_field, score_history
 from kematangan.trajectory.cases import history_records, run_history_cases
 from kematangan.trajectory.result import (
     GroupHistory,
@@ -37,6 +37,7 @@ __all__ = [
     "TrackRules",
     "Trajectories",
     "Transitions",
+    "assessment_date_field",
     "cohorts",
     "history_records",
     "lost_criteria",

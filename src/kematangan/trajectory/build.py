@@ -31,7 +31,7 @@ from kematangan.trajectory.result import Scored, Trajectories
 from kematangan.trajectory.rules import track_rules
 from kematangan.trajectory.track import track
 
-__all__ = ["score_history"]
+__all__ = ["assessment_date_field", "score_history"]
 
 RulesetSource = Ruleset | str | os.PathLike[str]
 _SHOWN_DUPLICATES = 5
@@ -115,8 +115,20 @@ def _duplicates(group: npt.NDArray[np.int64], ordinal: npt.NDArray[np.int64],
                      fix=found[0].fix("en"))
 
 
+def assessment_date_field(ruleset: Ruleset) -> str | None:
+    """The ruleset's field with ``role: assessment_date``, if it has one.
+
+    Examples
+    --------
+    >>> from kematangan.criteria import load_ruleset
+    >>> assessment_date_field(load_ruleset("ppmk-ksm")) is None
+    True
+    """
+    return next((f.id for f in ruleset.fields if f.role == "assessment_date"), None)
+
+
 def score_history(records: Any, ruleset: RulesetSource | Sequence[RulesetSource], *,
-                  period_column: str = "period", date_column: str = "assessed_on",
+                  period_column: str = "period", date_column: str | None = None,
                   cadence: Cadence | None = None,
                   group_ids: Sequence[Any] | npt.NDArray[Any] | None = None,
                   row_numbers: Sequence[int] | npt.NDArray[np.integer[Any]] | None
@@ -130,7 +142,10 @@ def score_history(records: Any, ruleset: RulesetSource | Sequence[RulesetSource]
     records
         What :meth:`~kematangan.scoring.Scorer.score_batch` takes (a list of dicts,
         a mapping of columns, a pandas DataFrame), with a period column (``2024Q3``,
-        ``2024-09``, ``2024``), an assessment-date column, or both.
+        ``2024-09``, ``2024``), an assessment-date column, or both. The date
+        column is ``date_column``, by default the ruleset's field with ``role:
+        assessment_date``, else ``assessed_on``. A row without a date is dated by
+        its period's last day, and scored as assessed on that day.
     ruleset
         The ruleset (a :class:`Ruleset`, YAML path or bundled id), or several
         versions of one instrument (one family). The first one's ``history``
@@ -155,7 +170,7 @@ def score_history(records: Any, ruleset: RulesetSource | Sequence[RulesetSource]
     --------
     >>> base = {"group_id": "KSM-01", "formed_participatory": True, "members": 12,
     ...         "members_voluntary": True, "meetings_last_3_months": 3,
-    ...         "basic_rules_applied": 5}
+    ...         **{f"basic_rule_{i}": True for i in range(1, 6)}}
     >>> t = score_history([{**base, "period": p} for p in
     ...                    ("2023Q1", "2023Q2", "2023Q4", "2024Q1")], "ppmk-ksm")
     >>> h = t.history("KSM-01")
@@ -172,6 +187,7 @@ def score_history(records: Any, ruleset: RulesetSource | Sequence[RulesetSource]
                 "first": primary.id, "second": r.id, "family": family_of(primary),
                 "other": family_of(r)})])
     rules = track_rules(primary)
+    date_column = date_column or assessment_date_field(primary) or "assessed_on"
     cols, n = _columns(records)
     rows = (np.arange(1, n + 1, dtype=np.int64) if row_numbers is None
             else np.asarray(row_numbers, dtype=np.int64))
@@ -192,6 +208,9 @@ def score_history(records: Any, ruleset: RulesetSource | Sequence[RulesetSource]
                          column=primary.group_id.field, file=file_of[i])
                  for i in np.flatnonzero(no_id).tolist()]
     placed = np.flatnonzero(dating.ok & ~no_id)
+    if any(assessment_date_field(r) for r in (*mine, *others)):
+        # The date each row is scored at: its own, or its period's last day.
+        cols = {**cols, date_column: dating.day}
     scored = _score(cols, n, placed, dating.day[placed], dating.ordinal[placed],
                     dating.cadence, mine, others, engine, rows, file_of, problems)
     names, group = _group_codes(gids[placed])

@@ -81,7 +81,7 @@ def transitions(t: Trajectories, from_period: str | None = None,
     >>> from kematangan.trajectory import score_history
     >>> base = {"formed_participatory": True, "members": 12,
     ...         "members_voluntary": True, "meetings_last_3_months": 3,
-    ...         "basic_rules_applied": 5}
+    ...         **{f"basic_rule_{i}": True for i in range(1, 6)}}
     >>> t = score_history([{**base, "group_id": "A", "period": "2024Q1"},
     ...                    {**base, "group_id": "A", "period": "2024Q2",
     ...                     "members": 2},
