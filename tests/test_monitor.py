@@ -24,6 +24,7 @@ from kematangan.monitor import (
     GroupMonitor,
     MonitorEvent,
     NoLongerExitReady,
+    Regressed,
     StageLost,
     StageReached,
 )
@@ -85,7 +86,7 @@ def test_event_sequence(scorers: dict[str, Scorer], engine: str) -> None:
     assert arrears[0].changed == ("no_arrears",)
 
     more = m.update("g1", {"arrears_instalments": 4})
-    assert kinds(more) == ["stage_lost", "class_changed", "gate_failed"]
+    assert kinds(more) == ["stage_lost", "class_changed", "gate_failed", "regressed"]
     assert (more[0].before, more[0].after) == ("release", "growth")
     # a KSM penunggak is never in the top class
     assert (more[1].before, more[1].after) == ("maju", "berkembang")
@@ -93,6 +94,11 @@ def test_event_sequence(scorers: dict[str, Scorer], engine: str) -> None:
     assert isinstance(gate, GateFailed)
     assert (gate.criterion, gate.stage, gate.before, gate.after) == (
         "repayment_current", "strengthening", "met", "not_met")
+    fell = more[3]
+    assert isinstance(fell, Regressed)
+    assert (fell.lost, fell.before, fell.after, fell.class_after) == (
+        ("stage", "class"), "release", "growth", "berkembang")
+    assert fell.criteria == ("repayment_current",)
 
     books = m.update("g1", {"admin_books_kept": False})
     assert [(g.criterion, g.before) for g in books if isinstance(g, GateFailed)] == [
@@ -151,7 +157,8 @@ def test_failing_subscriber_does_not_corrupt_state(scorers: dict[str, Scorer]) -
     assert errors[0].error == "RuntimeError: subscriber bug"
     assert errors[0].event == events[0]
     assert m.assessment("a").stage == "growth"
-    assert kinds(m.update("a", {"members": 1})) == ["stage_lost", "gate_failed"]
+    assert kinds(m.update("a", {"members": 1})) == ["stage_lost", "gate_failed",
+                                                    "regressed"]
 
 
 def test_subscriber_may_update_the_monitor(scorers: dict[str, Scorer]) -> None:
@@ -205,10 +212,11 @@ def test_export_restore_json_round_trip(scorers: dict[str, Scorer],
         assert back.assessment(gid).model_dump() == m.assessment(gid).model_dump()
     assert back.export_state() == json.loads(text)
     # Restarting loses nothing: the next update gives the same events.
-    for monitor in (m, back):
-        monitor.update("a", {"arrears_instalments": 4},
-                       at=datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC))
-    assert list(back.events()) == list(m.events())[-4:]
+    at = datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC)
+    events = [monitor.update("a", {"arrears_instalments": 4}, at=at)
+              for monitor in (m, back)]
+    assert events[1] == events[0] and "regressed" in kinds(events[0])
+    assert list(back.events()) == events[1]
 
 
 def test_restore_refuses_another_ruleset(scorers: dict[str, Scorer]) -> None:

@@ -14,7 +14,8 @@ import pytest
 import kematangan
 
 PACKAGES = ["kematangan", "kematangan.criteria", "kematangan.explain",
-            "kematangan.model", "kematangan.rollup", "kematangan.scoring"]
+            "kematangan.model", "kematangan.monitor", "kematangan.rollup",
+            "kematangan.scoring", "kematangan.trajectory"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

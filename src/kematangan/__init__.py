@@ -25,6 +25,7 @@ if typing.TYPE_CHECKING:
         list_rulesets,
         load_ruleset,
         parse_ruleset,
+        select_ruleset,
         validate_ruleset,
     )
     from kematangan.errors import (
@@ -53,6 +54,7 @@ if typing.TYPE_CHECKING:
         Scorer,
         run_cases,
     )
+    from kematangan.trajectory import Trajectories, score_history
 
 __version__ = "0.1.0"
 
@@ -82,17 +84,21 @@ __all__ = [
     "RulesetLimits",
     "RulesetRef",
     "Scorer",
+    "Trajectories",
     "list_rulesets",
     "load_ruleset",
     "parse_ruleset",
     "roll_up",
     "run_cases",
+    "score_history",
+    "select_ruleset",
     "validate_ruleset",
 ]
 
 _SOURCES = {
     "kematangan.criteria": ("Ruleset", "RulesetInfo", "RulesetLimits", "list_rulesets",
-                            "load_ruleset", "parse_ruleset", "validate_ruleset"),
+                            "load_ruleset", "parse_ruleset", "select_ruleset",
+                            "validate_ruleset"),
     "kematangan.errors": ("CalibrationDataWarning", "EngineError", "ExpressionError",
                           "InputError", "KematanganError", "ModelError",
                           "ModelNotFittedError", "ModelRulesetMismatchError",
@@ -101,6 +107,7 @@ _SOURCES = {
     "kematangan.monitor": ("GroupMonitor",),
     "kematangan.problems": ("Problem",),
     "kematangan.rollup": ("ParentScorer", "RollUp", "roll_up"),
+    "kematangan.trajectory": ("Trajectories", "score_history"),
     "kematangan.scoring": ("Assessment", "BatchResult", "CaseFailure",
                            "CriterionResult", "Outcome", "RulesetRef", "Scorer",
                            "run_cases"),

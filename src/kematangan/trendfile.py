@@ -34,7 +34,14 @@ from kematangan.explain.trend_tables import (
     stagnation_table,
     transition_table,
 )
-from kematangan.io import Issue, Table, concat_tables, header_key, read_table, write_table
+from kematangan.io import (
+    Issue,
+    Table,
+    concat_tables,
+    header_key,
+    read_table,
+    write_table,
+)
 from kematangan.problems import Problem
 from kematangan.trajectory import (
     Trajectories,

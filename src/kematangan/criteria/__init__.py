@@ -14,6 +14,7 @@ from kematangan.criteria.loader import (
     validate_ruleset,
 )
 from kematangan.criteria.ruleset import Criterion, FieldSpec, Ruleset
+from kematangan.criteria.validity import select_ruleset, valid_on
 
 __all__ = [
     "Criterion",
@@ -25,5 +26,7 @@ __all__ = [
     "list_rulesets",
     "load_ruleset",
     "parse_ruleset",
+    "select_ruleset",
+    "valid_on",
     "validate_ruleset",
 ]

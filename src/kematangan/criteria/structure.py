@@ -10,6 +10,7 @@ still run over them in the same pass: fixing a file takes one round, not two.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import types
 import typing
 from collections.abc import Mapping
@@ -19,6 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from kematangan.catalogue.ruleset import MESSAGES
+from kematangan.criteria.history import History
 from kematangan.criteria.limits import Suggester
 from kematangan.criteria.members import Members
 from kematangan.criteria.ruleset import (
@@ -45,6 +47,9 @@ SECTIONS: dict[str, type[BaseModel]] = {
 """The top-level lists, validated item by item."""
 
 _NAME_KEY = {"tests": "name"}
+_OPTIONAL: dict[str, Any] = {"history": History, "valid_from": datetime.date,
+                             "valid_until": datetime.date}
+"""Optional sections the checks read, kept when they validate on their own."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -163,9 +168,8 @@ def _parts(data: dict[Any, Any], errors: list[ErrorDetails]) -> Parts:
         ExitRule.model_validate(exit_rule),
         members=None if "members" in failed or members is None else
         Members.model_validate(members),
-        **{key: TypeAdapter(Ruleset.model_fields[key].annotation).validate_python(
-            data[key]) for key in ("history", "valid_from", "valid_until")
-           if key not in failed and data.get(key) is not None},
+        **{key: TypeAdapter[Any](_OPTIONAL[key]).validate_python(data[key])
+           for key in _OPTIONAL if key not in failed and data.get(key) is not None},
     )
     return Parts(ruleset, index, dropped, frozenset(failed), frozenset(unnamed))
 

@@ -75,8 +75,9 @@ def _flow(tr: Transitions, t: Trajectories, lang: str) -> list[str]:
     labels = [names[s] for s in tr.states]
     matrix = [[labels[i], *[str(int(v)) if v else "" for v in tr.counts[i].tolist()]]
               for i in range(len(labels)) if tr.counts[i].any()]
-    moved = ", ".join(f"{word(w, lang)} {tr.moved(d)}" for w, d in (
-        ("went_up", "up"), ("stayed", "same"), ("went_down", "down")))
+    moved = (f"{word('went_up', lang)} {tr.moved('up')}, "
+             f"{word('stayed', lang)} {tr.moved('same')}, "
+             f"{word('went_down', lang)} {tr.moved('down')}")
     return [f'<h2 id="transitions">{escape(title)}</h2>',
             flow_diagram(title, labels, tr.counts, tr.from_period, tr.to_period),
             f"<p>{escape(moved)} {escape(word('groups', lang))}.</p>",
@@ -141,7 +142,7 @@ def trend_report_html(t: Trajectories, lang: str = "id", *,
     used = ", ".join(f"{r.id} {r.version} ({word('hash', lang)} {r.content_hash[:12]})"
                      for r in t.rulesets)
     periods = t.periods()
-    span = f"{periods[0]} – {periods[-1]}" if periods else ""
+    span = f"{periods[0]} - {periods[-1]}" if periods else ""
     body = [f"<h1>{escape(title)}</h1>",
             f'<p class="stamp">{escape(word("ruleset", lang))}: {escape(used)}; '
             f"{escape(word('period', lang))} {escape(span)} "

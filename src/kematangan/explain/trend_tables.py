@@ -124,10 +124,8 @@ def history_table(t: Trajectories, lang: str = "id") -> Columns:
     s, tr = t.scored, t.track
     stages, classes = _level_labels(t, lang)
     lost = np.full(len(t), "", dtype=object)
-    for i in np.flatnonzero(tr.stage_lost | tr.class_lost).tolist():
-        r = t.regression_at(i)
-        if r is not None:
-            lost[i] = criterion_labels(t, r.criteria, lang)
+    at = np.flatnonzero(tr.stage_lost | tr.class_lost)
+    lost[at] = [criterion_labels(t, r.criteria, lang) for r in t.regressions(at)]
     ruleset_names = np.array([f"{r.id} {r.version}" for r in s.rulesets], dtype=object)
     cols: Columns = {
         _h("group", lang): t.groups[t.group].tolist(),

@@ -26,14 +26,17 @@ from kematangan.trajectory.result import (
     Trajectories,
 )
 from kematangan.trajectory.rules import TrackRules, lost_criteria, track_rules
+from kematangan.trajectory.steps import LevelChange, Steps
 from kematangan.trajectory.views import Cohort, Transitions, cohorts, transitions
 
 __all__ = [
     "Cohort",
     "GroupHistory",
+    "LevelChange",
     "PeriodEntry",
     "Regression",
     "Stagnation",
+    "Steps",
     "TrackRules",
     "Trajectories",
     "Transitions",

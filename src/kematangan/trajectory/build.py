@@ -77,23 +77,23 @@ def _choose(day: dt.date, label: str, mine: list[Ruleset], others: list[Ruleset]
 def _same_ladder(used: Sequence[Ruleset]) -> None:
     first = used[0]
     for other in used[1:]:
-        for what, ids in (("stages", lambda r: [s.id for s in r.stages]),
-                          ("classes", lambda r: [k.id for k in r.classes])):
-            if ids(first) != ids(other):
+        for what, mine, theirs in (
+                ("stages", [s.id for s in first.stages], [s.id for s in other.stages]),
+                ("classes", [k.id for k in first.classes],
+                 [k.id for k in other.classes])):
+            if mine != theirs:
                 raise RulesetError([Problem("family_ladders_differ", {
                     "first": first.id, "second": other.id, "what": what})])
 
 
-def _group_codes(gids: npt.NDArray[np.object_]
+def _group_codes(ids: Sequence[Any] | npt.NDArray[Any]
                  ) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.int64]]:
-    """Group ids sorted, and each row's index among them."""
-    distinct, codes = factorize(gids)
-    order = sorted(range(len(distinct)), key=lambda i: distinct[i])
-    rank = np.empty(len(distinct), dtype=np.int64)
-    rank[order] = np.arange(len(distinct))
+    """Group ids as text, sorted (``None``, missing, last), and each row's index
+    among them."""
+    distinct, codes = factorize(ids)
     names = np.empty(len(distinct), dtype=object)
-    names[:] = [distinct[i] for i in order]
-    return names, rank[codes]
+    names[:] = [None if g is None else str(g) for g in distinct]
+    return names, codes
 
 
 def _duplicates(group: npt.NDArray[np.int64], ordinal: npt.NDArray[np.int64],
@@ -193,17 +193,15 @@ def score_history(records: Any, ruleset: RulesetSource | Sequence[RulesetSource]
             else np.asarray(row_numbers, dtype=np.int64))
     file_of = np.empty(n, dtype=object)
     file_of[:] = list(files) if files is not None else [None] * n
-    raw_ids = group_ids if group_ids is not None else cols.get(
-        primary.group_id.field, [None] * n)
-    gids = np.empty(n, dtype=object)
-    gids[:] = [None if g is None or g != g else str(g) for g in raw_ids]
+    names, group = _group_codes(group_ids if group_ids is not None else cols.get(
+        primary.group_id.field, [None] * n))
     dating = date_rows(cols.get(period_column), cols.get(date_column), n=n,
                        rows=rows, cadence=cadence or (
                            primary.history.cadence if primary.history else None),
                        period_column=period_column, date_column=date_column,
                        files=file_of)
     problems = list(dating.problems)
-    no_id = dating.ok & (gids == None)  # noqa: E711 - elementwise
+    no_id = dating.ok & (names[group] == None)  # noqa: E711 - elementwise
     problems += [Problem("group_id_missing", {}, row=int(rows[i]),
                          column=primary.group_id.field, file=file_of[i])
                  for i in np.flatnonzero(no_id).tolist()]
@@ -213,10 +211,12 @@ def score_history(records: Any, ruleset: RulesetSource | Sequence[RulesetSource]
         cols = {**cols, date_column: dating.day}
     scored = _score(cols, n, placed, dating.day[placed], dating.ordinal[placed],
                     dating.cadence, mine, others, engine, rows, file_of, problems)
-    names, group = _group_codes(gids[placed])
-    order = np.lexsort((dating.ordinal[placed], group))
+    order = np.lexsort((dating.ordinal[placed], group[placed]))
     sel = placed[order]
-    group, ordinal = group[order], dating.ordinal[sel]
+    ordinal = dating.ordinal[sel]
+    # Renumber the groups placed (a group whose every row failed is not one).
+    kept, group = np.unique(group[sel], return_inverse=True)
+    names = names[kept]
     _duplicates(group, ordinal, names, rows[sel], file_of[sel], dating.cadence)
     s = scored.take(order)
     return Trajectories(
@@ -258,9 +258,10 @@ def _score(cols: dict[str, Any], n: int, placed: npt.NDArray[np.intp],
         local = np.flatnonzero(which == k)
         idx = placed[local]
         whole = len(idx) == n and bool((idx == np.arange(n)).all())
-        sub = cols if whole else {name: (col if isinstance(col, np.ndarray) else
-                                         np.asarray(col, dtype=object))[idx]
-                                  for name, col in cols.items()}
+        # Group ids are the history's business: the scorer need not copy them.
+        sub = {name: col if whole else (col if isinstance(col, np.ndarray) else
+                                        np.asarray(col, dtype=object))[idx]
+               for name, col in cols.items() if name != rs.group_id.field}
         batch = Scorer(rs, engine=engine).score_batch(
             sub, row_numbers=np.arange(1, len(idx) + 1))
         problems += [dataclasses.replace(p, row=int(rows[idx[p.row - 1]]),

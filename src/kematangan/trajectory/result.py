@@ -82,7 +82,7 @@ class Scored:
             exit_ready[local] = raw.exit_ready
             score[local] = raw.score
             max_score[local] = plan.max_score
-            rows = [ids[c] for c in plan.criterion_ids]
+            rows = np.array([ids[c] for c in plan.criterion_ids], dtype=np.intp)
             outcomes[np.ix_(rows, local)] = raw.outcomes
             if formation is not None and formation in plan.value_ids:
                 formed[local] = _year(raw.columns[plan.value_index(formation)],
@@ -328,30 +328,42 @@ class Trajectories:
     def regression_at(self, i: int) -> Regression | None:
         """The regression at row ``i``, if its stage or class was lost there."""
         t = self.track
-        lost = tuple(w for w, flag in (("stage", t.stage_lost[i]),
-                                       ("class", t.class_lost[i])) if flag)
-        if not lost:
+        if not (t.stage_lost[i] or t.class_lost[i]):
             return None
-        s, out = self.scored, self.scored.outcomes
-        # Compared with the latest earlier assessment whose stage (class) is known.
-        j = int(t.stage_before[i] if t.stage_lost[i] else t.class_before[i])
-        k = int(t.class_before[i]) if t.class_lost[i] else j
-        caused = np.flatnonzero((out[:, j] == 1) & (out[:, i] == 0))
-        return Regression(
-            group=str(self.groups[self.group[i]]), period=self.label(self.ordinal[i]),
-            previous=self.label(self.ordinal[j]), lost=lost,
-            stage_before=self._name(self.stage_ids, s.stage[j]),
-            stage_after=self._name(self.stage_ids, s.stage[i]),
-            class_before=self._name(self.class_ids, s.class_[k]),
-            class_after=self._name(self.class_ids, s.class_[i]),
-            criteria=tuple(s.criterion_ids[c] for c in caused.tolist()),
-            rulesets=(s.rulesets[s.ruleset[j]].id, s.rulesets[s.ruleset[i]].id))
+        return self.regressions(np.array([i]))[0]
 
-    def regressions(self) -> list[Regression]:
-        """Every regression, by group, then period."""
-        t = self.track
-        return [r for i in np.flatnonzero(t.stage_lost | t.class_lost).tolist()
-                if (r := self.regression_at(i)) is not None]
+    def regressions(self, rows: npt.NDArray[np.intp] | None = None
+                    ) -> list[Regression]:
+        """Every regression (or those at ``rows``, rows with one), by group, then
+        period; built from arrays, one object per regression."""
+        t, s = self.track, self.scored
+        if rows is None:
+            rows = np.flatnonzero(t.stage_lost | t.class_lost)
+        # Compared with the latest earlier assessment whose stage (class) is known.
+        j = np.where(t.stage_lost[rows], t.stage_before[rows], t.class_before[rows])
+        k = np.where(t.class_lost[rows], t.class_before[rows], j)
+        caused = (s.outcomes[:, j] == 1) & (s.outcomes[:, rows] == 0)
+        criteria: list[list[str]] = [[] for _ in range(len(rows))]
+        for c, r in zip(*np.nonzero(caused), strict=True):
+            criteria[r].append(s.criterion_ids[c])
+        stages = np.array([*self.stage_ids, None], dtype=object)
+        classes = np.array([*self.class_ids, None], dtype=object)
+        ruleset_ids = np.array([r.id for r in s.rulesets], dtype=object)
+        labels = {o: self.label(o) for o in np.unique(self.ordinal).tolist()}
+        lost = [tuple(w for w, flag in (("stage", a), ("class", b)) if flag)
+                for a, b in zip(t.stage_lost[rows].tolist(),
+                                t.class_lost[rows].tolist(), strict=True)]
+        columns = zip(
+            self.groups[self.group[rows]].tolist(), self.ordinal[rows].tolist(),
+            self.ordinal[j].tolist(), lost, stages[s.stage[j]].tolist(),
+            stages[s.stage[rows]].tolist(), classes[s.class_[k]].tolist(),
+            classes[s.class_[rows]].tolist(), criteria,
+            ruleset_ids[s.ruleset[j]].tolist(), ruleset_ids[s.ruleset[rows]].tolist(),
+            strict=True)
+        return [Regression(group=g, period=labels[o], previous=labels[p], lost=w,
+                           stage_before=sb, stage_after=sa, class_before=cb,
+                           class_after=ca, criteria=tuple(cr), rulesets=(rb, ra))
+                for g, o, p, w, sb, sa, cb, ca, cr, rb, ra in columns]
 
     def stagnation_at(self, i: int) -> Stagnation | None:
         """The stagnation at row ``i``, if the group was stagnating there."""

@@ -1,52 +1,5 @@
-"""Watch many groups as their data changes, and report what changed.
-
-A :class:`GroupMonitor` holds the current facts (field values) of many groups. Each
-:meth:`~GroupMonitor.update` merges new values into one group's facts, scores that
-group again (only that group: the work per update does not grow with the number of
-groups) and compares the new assessment with the previous one. The differences
-become typed events:
-
-==========================  =====================================================
-event                       when
-==========================  =====================================================
-:class:`StageReached`       the stage reached for certain went up
-:class:`StageLost`          it went down
-:class:`ClassChanged`       the class changed
-:class:`GateFailed`         a stage gate became ``not_met`` (one event per gate)
-:class:`BecameExitReady`    exit readiness became true
-:class:`NoLongerExitReady`  it was true and is now false or unknown
-:class:`DataBecameUnknown`  a criterion's outcome went from met or not met to
-                            unknown (one event per criterion)
-==========================  =====================================================
-
-A group's first update compares with nothing: it reports the stage and class
-reached, gates not met and exit readiness, but no :class:`DataBecameUnknown`, and
-its ``changed`` lists every criterion.
-
-Every event carries the group id, ``before`` and ``after``, ``changed`` (the
-criteria whose outcome changed in this update), the ruleset (id, version, hash)
-and a timestamp. Events go to subscribers (:meth:`~GroupMonitor.subscribe`) and to
-a queue that :meth:`~GroupMonitor.events` drains.
-
-Examples
---------
->>> monitor = GroupMonitor("ppmk-ksm")
->>> rules = {f"basic_rule_{i}": True for i in range(1, 6)}  # the five basic rules
->>> events = monitor.update("KSM-01", {
-...     "formed_participatory": True, "members": 12, "members_voluntary": True,
-...     "meetings_last_3_months": 3, **rules})
->>> [e.type for e in events]
-['stage_reached', 'class_changed']
->>> events[0].before, events[0].after
-(None, 'growth')
->>> [(e.type, e.changed) for e in monitor.update("KSM-01", {"members": None})]
-[('stage_lost', ('enough_members',)), ('data_became_unknown', ('enough_members',))]
->>> [(e.type, e.criterion) for e in monitor.update("KSM-01",
-...                                                {"admin_books_kept": False})]
-[('gate_failed', 'admin_books')]
->>> len(list(monitor.events())), len(list(monitor.events()))
-(5, 0)
-"""
+"""The :class:`GroupMonitor`: many groups' facts, re-scored one update at a time,
+with typed events (see :mod:`kematangan.monitor` for what each event means)."""
 
 from __future__ import annotations
 
@@ -58,118 +11,40 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
-from kematangan.criteria.ruleset import Ruleset
+from kematangan.criteria.ruleset import Ruleset, Text
 from kematangan.errors import InputError
+from kematangan.monitor.events import (
+    BecameExitReady,
+    ClassChanged,
+    DataBecameUnknown,
+    GateFailed,
+    MonitorEvent,
+    NoLongerExitReady,
+    Regressed,
+    StageLost,
+    StageReached,
+    Stagnating,
+    Subscriber,
+    SubscriberError,
+)
 from kematangan.scoring import Assessment, EngineName, RulesetRef, Scorer
+from kematangan.trajectory import (
+    LevelChange,
+    Stagnation,
+    Steps,
+    lost_criteria,
+    track_rules,
+)
 
-__all__ = [
-    "BecameExitReady",
-    "ClassChanged",
-    "DataBecameUnknown",
-    "GateFailed",
-    "GroupMonitor",
-    "MonitorEvent",
-    "NoLongerExitReady",
-    "StageLost",
-    "StageReached",
-    "SubscriberError",
-]
+__all__ = ["STATE_FORMAT", "GroupMonitor"]
 
-STATE_FORMAT: Final = "kematangan-monitor/1"
-"""The ``format`` tag of :meth:`GroupMonitor.export_state`."""
-
-
-# --------------------------------------------------------------------- events
-
-
-class _Event(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    group_id: str
-    changed: tuple[str, ...] = Field(
-        description="Criteria whose outcome changed in the update, by id.")
-    ruleset: RulesetRef
-    at: _dt.datetime = Field(description="When the update happened (UTC).")
-
-
-class StageReached(_Event):
-    """The stage reached for certain went up (``before`` is lower or ``None``)."""
-
-    type: Literal["stage_reached"] = "stage_reached"
-    before: str | None
-    after: str
-
-
-class StageLost(_Event):
-    """The stage reached for certain went down (``after`` may be ``None``)."""
-
-    type: Literal["stage_lost"] = "stage_lost"
-    before: str
-    after: str | None
-
-
-class ClassChanged(_Event):
-    """The class changed (either side may be ``None``: no class)."""
-
-    type: Literal["class_changed"] = "class_changed"
-    before: str | None
-    after: str | None
-
-
-class GateFailed(_Event):
-    """A gate of ``stage`` became not met (``before``: its outcome, or ``None``)."""
-
-    type: Literal["gate_failed"] = "gate_failed"
-    criterion: str
-    stage: str
-    before: str | None
-    after: str
-
-
-class BecameExitReady(_Event):
-    """Exit readiness became true (``before``: false, unknown, or no data)."""
-
-    type: Literal["became_exit_ready"] = "became_exit_ready"
-    before: bool | None
-    after: bool
-
-
-class NoLongerExitReady(_Event):
-    """Exit readiness was true and is now false, or unknown (``None``)."""
-
-    type: Literal["no_longer_exit_ready"] = "no_longer_exit_ready"
-    before: bool
-    after: bool | None
-
-
-class DataBecameUnknown(_Event):
-    """A criterion's outcome went from met or not met to unknown (missing data)."""
-
-    type: Literal["data_became_unknown"] = "data_became_unknown"
-    criterion: str
-    before: str
-    after: str
-
-
-MonitorEvent: TypeAlias = (StageReached | StageLost | ClassChanged | GateFailed
-                           | BecameExitReady | NoLongerExitReady | DataBecameUnknown)
-"""Any monitor event; ``event.type`` tells which."""
-
-Subscriber: TypeAlias = Callable[[MonitorEvent], object]
-
-
-@dataclass(frozen=True, slots=True)
-class SubscriberError:
-    """A subscriber raised: which one, on which event, and what it raised."""
-
-    subscriber: str
-    event: MonitorEvent
-    error: str
+STATE_FORMAT: Final = "kematangan-monitor/2"
+"""The ``format`` tag of :meth:`GroupMonitor.export_state` (``/1``, without steps,
+is still restored)."""
 
 
 # ---------------------------------------------------------------------- state
@@ -180,6 +55,7 @@ class _Group:
     facts: dict[str, Any]
     assessment: Assessment
     updated_at: _dt.datetime
+    steps: Steps
 
 
 def _missing(value: Any) -> bool:
@@ -288,6 +164,8 @@ class GroupMonitor:
                        for s, gates in enumerate(plan.stage_gates) for c in gates]
         self._stage_rank = {sid: i for i, sid in enumerate(plan.stage_ids)}
         self._criteria = plan.criterion_ids
+        self._classes = {cid: i for i, cid in enumerate(plan.class_ids)}
+        self._rules = track_rules(scorer.ruleset)
         self._groups: dict[str, _Group] = {}
         self._lock = threading.RLock()
         self._subscribers: list[Subscriber] = []
@@ -324,6 +202,12 @@ class GroupMonitor:
         """A group's current assessment (``KeyError`` if not monitored)."""
         with self._lock:
             return self._groups[group_id].assessment
+
+    def history(self, group_id: str) -> list[LevelChange]:
+        """A group's steps, oldest first: its level and class at each change
+        (``KeyError`` if not monitored)."""
+        with self._lock:
+            return list(self._groups[group_id].steps.steps)
 
     @property
     def subscriber_errors(self) -> list[SubscriberError]:
@@ -363,9 +247,16 @@ class GroupMonitor:
                 else:
                     facts[key] = _plain(value)
             new = self.scorer.score(facts, group_id=gid)
-            events = self._diff(gid, old.assessment if old is not None else None,
-                                new, when)
-            self._groups[gid] = _Group(facts, new, when)
+            before = ({cid: r.outcome.value for cid, r in
+                       old.assessment.outcomes.items()} if old is not None else {})
+            common = {"group_id": gid, "ruleset": self._ref, "at": when,
+                      "changed": tuple(sorted(c for c in self._criteria if before.get(
+                          c) != new.outcomes[c].outcome.value))}
+            events = self._diff(old.assessment if old is not None else None, new,
+                                before, common)
+            steps = old.steps if old is not None else Steps()
+            events += self._track(steps, old, new, before, common)
+            self._groups[gid] = _Group(facts, new, when, steps)
             self._emit(events)
             return events
 
@@ -420,14 +311,11 @@ class GroupMonitor:
 
     # ------------------------------------------------------------------ diff
 
-    def _diff(self, gid: str, old: Assessment | None, new: Assessment,
-              at: _dt.datetime) -> list[MonitorEvent]:
-        before = ({cid: r.outcome.value for cid, r in old.outcomes.items()}
-                  if old is not None else {})
+    def _diff(self, old: Assessment | None, new: Assessment, before: dict[str, str],
+              common: dict[str, Any]) -> list[MonitorEvent]:
+        """The events of one update; ``before`` holds the outcomes before it and
+        ``common`` what every event carries."""
         after = {cid: r.outcome.value for cid, r in new.outcomes.items()}
-        changed = tuple(sorted(c for c in self._criteria
-                               if before.get(c) != after[c]))
-        common = {"group_id": gid, "changed": changed, "ruleset": self._ref, "at": at}
         out: list[MonitorEvent] = []
         old_stage = old.stage if old is not None else None
         rank = self._stage_rank
@@ -452,10 +340,50 @@ class GroupMonitor:
             out.append(BecameExitReady(before=old_exit, after=True, **common))
         elif old_exit is True and new.exit_ready is not True:
             out.append(NoLongerExitReady(before=True, after=new.exit_ready, **common))
-        for cid in changed:
+        for cid in common["changed"]:
             if after[cid] == "unknown" and before.get(cid) in ("met", "not_met"):
                 out.append(DataBecameUnknown(criterion=cid, before=before[cid],
                                              after="unknown", **common))
+        return out
+
+    def _track(self, steps: Steps, old: _Group | None, new: Assessment,
+               before: dict[str, str], common: dict[str, Any]) -> list[MonitorEvent]:
+        """Regression against the update before, and stagnation of the stay (as
+        :mod:`kematangan.trajectory.rules` defines them)."""
+        out: list[MonitorEvent] = []
+        if old is not None:
+            a, stage, klass = old.assessment, self._stage_rank, self._classes
+            fell: list[Literal["stage", "class"]] = []
+            if stage.get(new.stage_upper or "", -1) < stage.get(a.stage or "", -1):
+                fell.append("stage")
+            if klass.get(new.class_upper or "", -1) < klass.get(a.class_ or "", -1):
+                fell.append("class")
+            lost = tuple(fell)
+            if lost:
+                after = {c: r.outcome.value for c, r in new.outcomes.items()}
+                out.append(Regressed(
+                    lost=lost, before=a.stage, after=new.stage,
+                    class_before=a.class_, class_after=new.class_,
+                    criteria=tuple(lost_criteria(before, after, self._criteria)),
+                    **common))
+        rules, at = self._rules, common["at"]
+        level_before = steps.level
+        months_before = steps.months(old.updated_at) if old is not None else 0
+        steps.record(at, new.stage, new.stage_upper, new.class_, rules.stage_ids)
+        k = self._stage_rank.get(steps.level or "", -1)
+        months, since = steps.months(at), steps.since()
+        if rules.stagnating(k, months, new.stage == new.stage_upper) and not (
+                level_before == steps.level and rules.stagnating(k, months_before)):
+            message = rules.stagnation_messages[k]
+            assert steps.level is not None and message is not None and since
+            said = Stagnation(common["group_id"], steps.level,
+                              self.scorer.ruleset.stages[k].label,
+                              since.date().isoformat(), months,
+                              int(rules.stagnation_months[k]), message)
+            out.append(Stagnating(
+                before=said.stage, after=said.stage, since=since, months=months,
+                limit=said.limit,
+                message=Text(id=said.text("id"), en=said.text("en")), **common))
         return out
 
     # ---------------------------------------------------------------- state
@@ -474,7 +402,8 @@ class GroupMonitor:
                 "engine": self.scorer.engine,
                 "groups": {
                     gid: {"facts": {k: _to_json(v) for k, v in g.facts.items()},
-                          "updated_at": g.updated_at.isoformat()}
+                          "updated_at": g.updated_at.isoformat(),
+                          "steps": g.steps.to_json()}
                     for gid, g in self._groups.items()
                 },
             }
@@ -494,7 +423,7 @@ class GroupMonitor:
             When ``state`` is not a monitor state, or was made with another ruleset
             (id, version or content hash differ).
         """
-        if state.get("format") != STATE_FORMAT:
+        if state.get("format") not in (STATE_FORMAT, "kematangan-monitor/1"):
             raise InputError(f"not a monitor state (format {state.get('format')!r})",
                              fix="pass what GroupMonitor.export_state() returned")
         if engine is None and not isinstance(scorer, Scorer):
@@ -510,9 +439,13 @@ class GroupMonitor:
         with monitor._lock:
             for gid, data in state["groups"].items():
                 facts = {k: _from_json(v) for k, v in data["facts"].items()}
-                monitor._groups[gid] = _Group(
-                    facts, monitor.scorer.score(facts, group_id=gid),
-                    _dt.datetime.fromisoformat(data["updated_at"]))
+                a = monitor.scorer.score(facts, group_id=gid)
+                at = _dt.datetime.fromisoformat(data["updated_at"])
+                steps = Steps.from_json(data.get("steps") or [])
+                if not steps.steps:  # a /1 state: the stay starts at its update
+                    steps.record(at, a.stage, a.stage_upper, a.class_,
+                                 monitor._rules.stage_ids)
+                monitor._groups[gid] = _Group(facts, a, at, steps)
         return monitor
 
     def __repr__(self) -> str:
