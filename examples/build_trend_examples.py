@@ -150,11 +150,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def write(rows: list[dict[str, Any]]) -> Path:
+def write(rows: list[dict[str, Any]], folder: Path = HERE) -> Path:
+    """The rows as ``NAME.csv`` in ``folder``, with Indonesian headers."""
     rs = Scorer("ppmk-ksm").ruleset
     names = {"group_id": "Kode KSM", "period": "Periode",
              **{f.id: f.label.get("id") for f in rs.fields}}
-    path = HERE / f"{NAME}.csv"
+    path = folder / f"{NAME}.csv"
     with path.open("w", encoding="utf-8", newline="") as fp:
         out = csv.writer(fp)
         out.writerow(names[k] for k in rows[0])

@@ -4,8 +4,11 @@ members, ...)."""
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -92,3 +95,36 @@ def test_consistency_check_catches_an_inconsistent_row() -> None:
     cols = {"arrears_instalments": np.array([0.0, 4.0, 2.0, np.nan]),
             "revolving_fund_access": np.array([0.0, 0.0, 1.0, 0.0])}
     assert bad(cols).tolist() == [False, True, False, False]
+
+
+def _trend_builder() -> Any:
+    sys.path.insert(0, str(EXAMPLES))
+    try:
+        return importlib.import_module("build_trend_examples")
+    finally:
+        sys.path.remove(str(EXAMPLES))
+
+
+def test_trend_example_is_what_its_script_writes(tmp_path: Path) -> None:
+    builder = _trend_builder()
+    written = builder.write(builder.histories(), tmp_path)
+    assert written.read_bytes() == (EXAMPLES / "ppmk-ksm-riwayat.csv").read_bytes()
+
+
+def test_trend_example_has_what_the_trend_page_shows() -> None:
+    from kematangan.trendfile import read_histories
+
+    t, _ = read_histories([EXAMPLES / "ppmk-ksm-riwayat.csv"], "ppmk-ksm")
+    s = t.summary()
+    assert len(s["periods"]) >= 8 and s["groups"] >= 40
+    assert s["regressions"] > 0 and s["stagnating"] > 0 and s["groups_with_gaps"] > 0
+    assert s["exit_ready"] > 0 and s["rows_not_placed"] == 0
+
+
+def test_trend_example_workbook_reads_like_its_csv() -> None:
+    from kematangan.trendfile import read_histories
+
+    a, b = (read_histories([EXAMPLES / f"ppmk-ksm-riwayat.{x}"], "ppmk-ksm")[0]
+            for x in ("csv", "xlsx"))
+    assert a.summary() == b.summary()
+    assert a.regressions() == b.regressions()

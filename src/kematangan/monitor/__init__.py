@@ -73,7 +73,6 @@ from kematangan.monitor.events import (
 from kematangan.monitor.watch import STATE_FORMAT, GroupMonitor
 
 __all__ = [
-    "STATE_FORMAT",
     "BecameExitReady",
     "ClassChanged",
     "DataBecameUnknown",

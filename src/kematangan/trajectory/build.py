@@ -241,7 +241,7 @@ def _score(cols: dict[str, Any], n: int, placed: npt.NDArray[np.intp],
     distinct, inverse = np.unique(days, return_inverse=True)
     first_at = np.zeros(len(distinct), dtype=np.int64)
     first_at[inverse[::-1]] = np.arange(len(inverse))[::-1]
-    used: list[Ruleset] = []
+    used: list[Ruleset] = [mine[0]]  # first: its labels and history govern
     pick = np.empty(len(distinct), dtype=np.int64)
     for i, day in enumerate(distinct.tolist()):
         label = Period.of(int(ordinals[first_at[i]]), cadence).label
@@ -250,9 +250,7 @@ def _score(cols: dict[str, Any], n: int, placed: npt.NDArray[np.intp],
             used.append(chosen)
         pick[i] = next(k for k, u in enumerate(used) if u is chosen)
     which = pick[inverse] if len(placed) else np.zeros(0, dtype=np.int64)
-    if not used:
-        used.append(mine[0])
-    _same_ladder([mine[0], *used])
+    _same_ladder(used)
     parts = []
     for k, rs in enumerate(used):
         local = np.flatnonzero(which == k)

@@ -276,6 +276,8 @@ class Trajectories:
     @cached_property
     def last(self) -> I64:
         """Each group's latest row."""
+        if not len(self):
+            return np.zeros(0, dtype=np.int64)
         return np.append(self.starts[1:], len(self)).astype(np.int64) - 1
 
     @cached_property
