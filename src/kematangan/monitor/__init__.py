@@ -70,7 +70,7 @@ from kematangan.monitor.events import (
     Stagnating,
     SubscriberError,
 )
-from kematangan.monitor.watch import STATE_FORMAT, GroupMonitor
+from kematangan.monitor.watch import GroupMonitor
 
 __all__ = [
     "BecameExitReady",
