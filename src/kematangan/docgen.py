@@ -133,12 +133,50 @@ def ruleset_page(rs: Ruleset, example: Path | None = None) -> str:
         out += ["", "## Exit readiness", "",
                 f"Ready for exit when stage `{rs.exit.stage}` is reached and "
                 f"these criteria are met: {req}."]
+    out += _history_section(rs)
     out += ["", *_basis_section(rs)]
     out += ["", "## Embedded test cases", "", f"{len(rs.tests)} cases:", ""]
     out += [f"- {t.name}" for t in rs.tests]
+    if rs.history is not None and rs.history.tests:
+        out += ["", f"{len(rs.history.tests)} history cases:", ""]
+        out += [f"- {t.name}" for t in rs.history.tests]
     if example is not None and example.exists():
         out += ["", *_example_section(rs, example)]
     return "\n".join(out) + "\n"
+
+
+def _history_section(rs: Ruleset) -> list[str]:
+    """When the ruleset applies, and what a track record must show."""
+    out: list[str] = []
+    if rs.family or rs.valid_from or rs.valid_until:
+        out += ["", "## Validity", "",
+                f"Family `{rs.family or rs.id}`; applies to assessments from "
+                f"{rs.valid_from or 'any date'} until {rs.valid_until or 'any date'} "
+                "(both inclusive)."]
+    h = rs.history
+    if h is None:
+        return out
+    out += ["", "## History", "", f"Assessed every {h.cadence}."]
+    if h.formation_field:
+        out.append(f"Cohorts by `{h.formation_field}`.")
+    if h.exit is not None:
+        held = (f"{h.exit.periods} periods in a row" if h.exit.periods is not None
+                else f"{h.exit.months} months")
+        out.append(f"Exit also needs the exit stage held for {held}.")
+    if h.stagnation:
+        out += ["", "| stage | stagnating after more than | message (en) |",
+                "|---|---|---|"]
+        out += [f"| `{r.stage}` | {r.more_than_months} months | "
+                f"{_cell(r.message.get('en'))} |" for r in h.stagnation]
+    return out
+
+
+def _trend_report() -> str:
+    from kematangan.explain import trend_report_html
+    from kematangan.trendfile import read_histories
+
+    t, _ = read_histories([EXAMPLES / "ppmk-ksm-riwayat.csv"], "ppmk-ksm")
+    return trend_report_html(t, "en")
 
 
 def _basis_section(rs: Ruleset) -> list[str]:
@@ -288,6 +326,7 @@ def generated_pages() -> dict[str, Callable[[], str]]:
     for info in list_rulesets():
         pages[f"rulesets/{info.id}.md"] = partial(_page_of, info.id)
     pages["reference/cli.md"] = cli_reference
+    pages["trend/ppmk-ksm-riwayat.html"] = _trend_report
     return pages
 
 
