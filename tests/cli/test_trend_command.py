@@ -143,3 +143,10 @@ def test_explain_reads_one_file_unless_history(tmp_path: Path) -> None:
                                  "ppmk-ksm"])
     assert result.exit_code == 2
     assert "add --history" in result.output
+
+
+def test_explain_history_refuses_one_date_for_every_period() -> None:
+    result = runner.invoke(app, ["explain", "--history", str(EXAMPLE), "-r",
+                                 "ppmk-ksm", "--assessed-on", "2024-12-31"])
+    assert result.exit_code == 2
+    assert "each row's period or assessment date dates it" in result.output

@@ -185,6 +185,9 @@ def explain(
     if history:
         from kematangan.cli.trend_commands import explain_history
 
+        if assessed is not None:
+            fail("--assessed-on dates one file; with --history each row's period "
+                 "or assessment date dates it", code=2)
         explain_history(inputs, ruleset, group, format, lang, output, sheet)
         return
     if len(inputs) > 1:

@@ -475,9 +475,10 @@ class Ruleset(StrictModel):
 
 
 # The history section's models use Text and Identifier, defined above, and Ruleset
-# uses its History: completed here, whichever module is imported first.
+# uses its History: completed here, whichever module is imported first. Ruleset is
+# complete once kematangan.criteria.members has given it Members too.
 from kematangan.criteria.history import MODELS, History  # noqa: E402
 
 for _model in MODELS:
     _model.model_rebuild(_types_namespace={"Text": Text, "Identifier": Identifier})
-Ruleset.model_rebuild()
+Ruleset.model_rebuild(raise_errors=False)
