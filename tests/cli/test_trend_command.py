@@ -150,3 +150,15 @@ def test_explain_history_refuses_one_date_for_every_period() -> None:
                                  "ppmk-ksm", "--assessed-on", "2024-12-31"])
     assert result.exit_code == 2
     assert "each row's period or assessment date dates it" in result.output
+
+
+def test_explain_history_as_json_keeps_the_messages_in_both_languages() -> None:
+    import json
+
+    result = runner.invoke(app, ["explain", "--history", str(EXAMPLE), "-r",
+                                 "ppmk-ksm", "--group", "KSM-020", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    (h,) = json.loads(result.output)
+    assert (h["group"], h["stage"], h["stagnation"]["months"]) == ("KSM-020",
+                                                                   "growth", 27)
+    assert h["stagnation"]["message"]["en"].startswith("At the {stage} stage")

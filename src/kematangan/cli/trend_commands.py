@@ -130,7 +130,7 @@ def explain_history(files: list[Path], ruleset: str, group: str | None,
         import dataclasses
 
         text = json.dumps([dataclasses.asdict(t.history(g)) for g in chosen],
-                          ensure_ascii=False, indent=2, default=str)
+                          ensure_ascii=False, indent=2, default=_plain)
     elif format == "md":
         text = "\n\n".join(_markdown(story_lines(t, g, lang)) for g in chosen)
     else:
@@ -142,6 +142,12 @@ def explain_history(files: list[Path], ruleset: str, group: str | None,
         output.write_text(text if text.endswith("\n") else text + "\n",
                           encoding="utf-8")
     typer.echo(f"written: {output}")
+
+
+def _plain(value: object) -> object:
+    """Texts (``{"id": ..., "en": ...}``) and anything else JSON cannot hold."""
+    dump = getattr(value, "model_dump", None)
+    return dump() if callable(dump) else str(value)
 
 
 def _markdown(lines: list[str]) -> str:

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from kematangan.criteria.loader import list_rulesets, load_ruleset
 from kematangan.criteria.ruleset import Ruleset
 from kematangan.errors import RulesetError
 from kematangan.problems import Problem
 
-__all__ = ["family_of", "family_rulesets", "select_ruleset", "valid_on"]
+__all__ = ["choose_ruleset", "family_of", "family_rulesets", "select_ruleset",
+           "valid_on"]
 
 RulesetSource = Ruleset | str | os.PathLike[str]
 
@@ -52,8 +53,13 @@ def valid_on(ruleset: Ruleset, day: dt.date) -> bool:
 
 def family_rulesets(given: Sequence[RulesetSource], *, bundled: bool = True
                     ) -> tuple[list[Ruleset], list[Ruleset]]:
-    """The rulesets a history may use: the ``given`` ones (loaded), and the bundled
-    rulesets of their families that none of them replaces (same id).
+    """The rulesets a history may use: the ``given`` ones (loaded, of one family),
+    and the bundled rulesets of their family that none of them replaces (same id).
+
+    Raises
+    ------
+    RulesetError
+        When the given rulesets are of different families.
 
     Examples
     --------
@@ -62,22 +68,45 @@ def family_rulesets(given: Sequence[RulesetSource], *, bundled: bool = True
     (['poktan-2018'], ['poktan-legacy'])
     """
     mine = [load_ruleset(r) for r in given]
+    family = family_of(mine[0])
+    for r in mine[1:]:
+        if family_of(r) != family:
+            raise RulesetError([Problem("families_differ", {
+                "first": mine[0].id, "second": r.id, "family": family,
+                "other": family_of(r)})])
     if not bundled:
         return mine, []
-    families = {family_of(r) for r in mine}
     ids = {r.id for r in mine}
     others = [rs for rs in (load_ruleset(info.id) for info in list_rulesets())
-              if family_of(rs) in families and rs.id not in ids]
+              if family_of(rs) == family and rs.id not in ids]
     return mine, others
 
 
-def _pick(pool: Iterable[Ruleset], day: dt.date, family: str) -> Ruleset | None:
-    found = [r for r in pool if valid_on(r, day)]
-    if len(found) > 1:
-        raise RulesetError([Problem("rulesets_overlap", {
-            "first": found[0].id, "second": found[1].id, "family": family,
-            "date": day.isoformat()})])
-    return found[0] if found else None
+def choose_ruleset(mine: Sequence[Ruleset], others: Sequence[Ruleset],
+                   on: dt.date, period: str | None = None) -> Ruleset:
+    """The ruleset valid on ``on``: one of ``mine`` if any, else of ``others``
+    (see :func:`family_rulesets`); ``period`` names the assessment period in the
+    error.
+
+    Raises
+    ------
+    RulesetError
+        When none is valid on that date, or two of one pool are.
+    """
+    family = family_of(mine[0])
+    for pool in (mine, others):
+        found = [r for r in pool if valid_on(r, on)]
+        if len(found) > 1:
+            raise RulesetError([Problem("rulesets_overlap", {
+                "first": found[0].id, "second": found[1].id, "family": family,
+                "date": on.isoformat()})])
+        if found:
+            return found[0]
+    known = [f"{r.id} ({r.valid_from or '-'} to {r.valid_until or '-'})"
+             for r in [*mine, *others]]
+    raise RulesetError([Problem("no_ruleset_valid", {
+        "family": family, "date": on.isoformat(), "period": period or on.isoformat(),
+        "known": known})])
 
 
 def select_ruleset(given: RulesetSource | Sequence[RulesetSource], on: dt.date, *,
@@ -108,17 +137,4 @@ def select_ruleset(given: RulesetSource | Sequence[RulesetSource], on: dt.date, 
     """
     sources = [given] if isinstance(given, Ruleset | str | os.PathLike) else list(given)
     mine, others = family_rulesets(sources, bundled=bundled)
-    family = family_of(mine[0])
-    for r in mine[1:]:
-        if family_of(r) != family:
-            raise RulesetError([Problem("families_differ", {
-                "first": mine[0].id, "second": r.id, "family": family,
-                "other": family_of(r)})])
-    chosen = _pick(mine, on, family) or _pick(others, on, family)
-    if chosen is None:
-        known = [f"{r.id} ({r.valid_from or '-'} to {r.valid_until or '-'})"
-                 for r in [*mine, *others]]
-        raise RulesetError([Problem("no_ruleset_valid", {
-            "family": family, "date": on.isoformat(),
-            "period": period or on.isoformat(), "known": known})])
-    return chosen
+    return choose_ruleset(mine, others, on, period)

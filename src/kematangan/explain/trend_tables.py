@@ -152,7 +152,7 @@ def history_table(t: Trajectories, lang: str = "id") -> Columns:
     cols[_h("regression", lang)] = _yes_no(tr.stage_lost | tr.class_lost, lang)
     cols[_h("criteria_lost", lang)] = lost
     cols[_h("missing_before", lang)] = tr.missing_before
-    if any(f is not None for f in t.file[:1].tolist()) or t.file.any():
+    if (t.file != None).any():  # noqa: E711 - elementwise
         cols[_h("file", lang)] = t.file
     cols[_h("row", lang)] = t.row
     return cols

@@ -12,7 +12,6 @@ by id and periods by date.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -22,7 +21,7 @@ import numpy.typing as npt
 
 from kematangan.criteria.periods import Cadence, Period
 from kematangan.criteria.ruleset import Ruleset
-from kematangan.criteria.validity import family_of, family_rulesets, valid_on
+from kematangan.criteria.validity import choose_ruleset, family_rulesets
 from kematangan.errors import InputError, RulesetError
 from kematangan.problems import Problem
 from kematangan.scoring import EngineName, Scorer
@@ -55,23 +54,6 @@ def _columns(records: Any) -> tuple[dict[str, Any], int]:
                              row=i + 1, fix="pass a list of dicts")
         keys.update(dict.fromkeys(r))
     return {k: [r.get(k) for r in rows] for k in keys}, len(rows)
-
-
-def _choose(day: dt.date, label: str, mine: list[Ruleset], others: list[Ruleset],
-            family: str) -> Ruleset:
-    for pool in (mine, others):
-        found = [r for r in pool if valid_on(r, day)]
-        if len(found) > 1:
-            raise RulesetError([Problem("rulesets_overlap", {
-                "first": found[0].id, "second": found[1].id, "family": family,
-                "date": day.isoformat()})])
-        if found:
-            return found[0]
-    known = [f"{r.id} ({r.valid_from or '-'} to {r.valid_until or '-'})"
-             for r in [*mine, *others]]
-    raise RulesetError([Problem("no_ruleset_valid", {
-        "family": family, "date": day.isoformat(), "period": label,
-        "known": known})])
 
 
 def _same_ladder(used: Sequence[Ruleset]) -> None:
@@ -181,11 +163,6 @@ def score_history(records: Any, ruleset: RulesetSource | Sequence[RulesetSource]
         ruleset)
     mine, others = family_rulesets(given, bundled=bundled)
     primary = mine[0]
-    for r in mine[1:]:
-        if family_of(r) != family_of(primary):
-            raise RulesetError([Problem("families_differ", {
-                "first": primary.id, "second": r.id, "family": family_of(primary),
-                "other": family_of(r)})])
     rules = track_rules(primary)
     date_column = date_column or assessment_date_field(primary) or "assessed_on"
     cols, n = _columns(records)
@@ -206,11 +183,6 @@ def score_history(records: Any, ruleset: RulesetSource | Sequence[RulesetSource]
                          column=primary.group_id.field, file=file_of[i])
                  for i in np.flatnonzero(no_id).tolist()]
     placed = np.flatnonzero(dating.ok & ~no_id)
-    if any(assessment_date_field(r) for r in (*mine, *others)):
-        # The date each row is scored at: its own, or its period's last day.
-        cols = {**cols, date_column: dating.day}
-    scored = _score(cols, n, placed, dating.day[placed], dating.ordinal[placed],
-                    dating.cadence, mine, others, engine, rows, file_of, problems)
     order = np.lexsort((dating.ordinal[placed], group[placed]))
     sel = placed[order]
     ordinal = dating.ordinal[sel]
@@ -218,6 +190,11 @@ def score_history(records: Any, ruleset: RulesetSource | Sequence[RulesetSource]
     kept, group = np.unique(group[sel], return_inverse=True)
     names = names[kept]
     _duplicates(group, ordinal, names, rows[sel], file_of[sel], dating.cadence)
+    if any(assessment_date_field(r) for r in (*mine, *others)):
+        # The date each row is scored at: its own, or its period's last day.
+        cols = {**cols, date_column: dating.day}
+    scored = _score(cols, n, placed, dating.day[placed], dating.ordinal[placed],
+                    dating.cadence, mine, others, engine, rows, file_of, problems)
     s = scored.take(order)
     return Trajectories(
         rulesets=scored.rulesets, rules=rules, cadence=dating.cadence,
@@ -237,7 +214,6 @@ def _score(cols: dict[str, Any], n: int, placed: npt.NDArray[np.intp],
            file_of: npt.NDArray[np.object_], problems: list[Problem]) -> Scored:
     """Score the placed rows, each with the ruleset valid on its date (in the
     order of ``placed``)."""
-    family = family_of(mine[0])
     distinct, inverse = np.unique(days, return_inverse=True)
     first_at = np.zeros(len(distinct), dtype=np.int64)
     first_at[inverse[::-1]] = np.arange(len(inverse))[::-1]
@@ -245,7 +221,7 @@ def _score(cols: dict[str, Any], n: int, placed: npt.NDArray[np.intp],
     pick = np.empty(len(distinct), dtype=np.int64)
     for i, day in enumerate(distinct.tolist()):
         label = Period.of(int(ordinals[first_at[i]]), cadence).label
-        chosen = _choose(day, label, mine, others, family)
+        chosen = choose_ruleset(mine, others, day, label)
         if all(chosen is not u for u in used):
             used.append(chosen)
         pick[i] = next(k for k, u in enumerate(used) if u is chosen)

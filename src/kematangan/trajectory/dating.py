@@ -67,25 +67,35 @@ def missing_mask(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
 def factorize(values: Sequence[Any] | npt.NDArray[Any]
               ) -> tuple[list[Any], npt.NDArray[np.int64]]:
     """The distinct values and each value's code; values are told apart by their
-    text (``str``), distinct values come in text order, and every missing value
-    (``None``, NaN) is one, ``None``. The work per value is numpy's.
+    text (``str``: ``12`` and ``"12"`` are one), distinct values come in text order
+    (each as first seen), and every missing value (``None``, NaN) is one, ``None``,
+    last. One dictionary pass over the values, then work per distinct value.
 
     Examples
     --------
-    >>> factorize(["b", "a", None, "b", float("nan")])
-    (['a', 'b', None], array([1, 0, 2, 1, 2]))
+    >>> factorize(["b", "a", None, "b", float("nan"), 12, "12"])
+    ([12, 'a', 'b', None], array([2, 1, 3, 2, 3, 0, 0]))
     """
     arr = values if isinstance(values, np.ndarray) else np.asarray(values,
                                                                    dtype=object)
     if not len(arr):
         return [], np.zeros(0, dtype=np.int64)
+    cells = arr.tolist()
     missing = missing_mask(arr)
-    keys = arr.astype(str)
-    if missing.any():
-        keys[missing] = "\uffff"  # after every text: missing comes last
-    _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
-    distinct = [None if missing[i] else _plain(arr[i]) for i in first.tolist()]
-    return distinct, codes.reshape(-1).astype(np.int64)
+    for i in np.flatnonzero(missing).tolist():
+        cells[i] = None
+    seen = {v: k for k, v in enumerate(dict.fromkeys(cells))}
+    codes = np.fromiter(map(seen.__getitem__, cells), dtype=np.int64,
+                        count=len(cells))
+    texts = [None if v is None else str(v) for v in seen]
+    order: list[str | None] = [*sorted({t for t in texts if t is not None}),
+                               *([None] if None in texts else [])]
+    rank = {text: k for k, text in enumerate(order)}
+    first: dict[str | None, Any] = {}
+    for v, text in zip(seen, texts, strict=True):
+        first.setdefault(text, v)
+    remap = np.array([rank[text] for text in texts], dtype=np.int64)
+    return [first[text] for text in order], remap[codes]
 
 
 def _plain(v: Any) -> Any:
