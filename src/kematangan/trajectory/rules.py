@@ -13,9 +13,12 @@ data: what came before the data is not known.
   it has held the exit stage (or a later one) for the rule's ``periods`` periods in
   a row, or ``months``. A period without an assessment ends the run: nothing shows
   the stage was held then.
-* **Regression**: the stage (or class) of one assessment is certainly below the
-  one before (even once missing data is known, the group could not be at the
-  earlier one). The criteria that caused it were met before and are not met now.
+* **Regression**: the stage (or class) of an assessment is certainly below the
+  latest earlier assessment whose stage (class) is known: even once its missing
+  data is known, the group could not be at the earlier one. Missing data alone is
+  never a regression, and an undetermined assessment the group could still be at
+  its stage in does not end a stay. The criteria that caused a regression were met
+  at the earlier assessment and are not met now.
 """
 
 from __future__ import annotations
@@ -65,15 +68,6 @@ class TrackRules:
         """
         return (determined and 0 <= stage < len(self.stagnation_months)
                 and months > self.stagnation_months[stage])
-
-    def held_enough(self, periods: int, months: int) -> bool:
-        """Whether a run of ``periods`` periods over ``months`` months at the exit
-        stage is long enough (always, when exit needs no track record)."""
-        if self.exit_periods is not None:
-            return periods >= self.exit_periods
-        if self.exit_months is not None:
-            return months >= self.exit_months
-        return True
 
 
 def track_rules(ruleset: Ruleset) -> TrackRules:
