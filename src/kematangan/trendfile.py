@@ -36,6 +36,7 @@ from kematangan.explain.trend_tables import (
 )
 from kematangan.io import (
     Issue,
+    Limits,
     Table,
     concat_tables,
     header_key,
@@ -126,9 +127,10 @@ class FileIssues:
 def read_histories(paths: Sequence[str | os.PathLike[str]],
                    ruleset: Ruleset | str | os.PathLike[str] | Sequence[
                        Ruleset | str | os.PathLike[str]], *,
-                   sheet: str | int | None = None, cadence: Cadence | None = None
-                   ) -> tuple[Trajectories, FileIssues]:
-    """Read ``paths`` (one or more periods each) and score the histories.
+                   sheet: str | int | None = None, cadence: Cadence | None = None,
+                   limits: Limits | None = None) -> tuple[Trajectories, FileIssues]:
+    """Read ``paths`` (one or more periods each) and score the histories; ``limits``
+    bound what reading each file may cost (see :class:`~kematangan.io.Limits`).
 
     Raises
     ------
@@ -152,7 +154,7 @@ def read_histories(paths: Sequence[str | os.PathLike[str]],
     tables, periods, files = [], [], []
     for raw in paths:
         path = Path(raw)
-        table = read_table(path, reading, sheet=sheet)
+        table = read_table(path, reading, sheet=sheet, limits=limits)
         tables.append(table)
         periods.append(_periods(table, path, date, found.notes))
         files += [str(path)] * len(table)
@@ -200,8 +202,8 @@ def trend_file(paths: Sequence[str | os.PathLike[str]],
                output: str | os.PathLike[str], *,
                report: str | os.PathLike[str] | None = None, lang: str = "id",
                sheet: str | int | None = None, cadence: Cadence | None = None,
-               from_period: str | None = None, to_period: str | None = None
-               ) -> TrendSummary:
+               from_period: str | None = None, to_period: str | None = None,
+               limits: Limits | None = None) -> TrendSummary:
     """Trend ``paths`` and write the workbook ``output`` (sheets: history, groups,
     transitions, stagnating, regressions, cohorts when the ruleset has a formation
     field, problems, ruleset; Indonesian names and headers unless ``lang`` is
@@ -216,7 +218,8 @@ def trend_file(paths: Sequence[str | os.PathLike[str]],
     >>> s.figures["groups"], [p.name for p in s.written]
     (48, ['tren.xlsx', 'tren.html'])
     """
-    t, found = read_histories(paths, ruleset, sheet=sheet, cadence=cadence)
+    t, found = read_histories(paths, ruleset, sheet=sheet, cadence=cadence,
+                              limits=limits)
     names = SHEETS["en" if lang == "en" else "id"]
     tr = transitions(t, from_period, to_period) if len(t) else None
     sheets: dict[str, Any] = {names[1]: group_table(t, lang)}

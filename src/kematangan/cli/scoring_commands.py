@@ -188,7 +188,7 @@ def explain(
         if assessed is not None:
             fail("--assessed-on dates one file; with --history each row's period "
                  "or assessment date dates it", code=2)
-        explain_history(inputs, ruleset, group, format, lang, output, sheet)
+        explain_history(inputs, ruleset, group, format, lang, output, sheet, limit)
         return
     if len(inputs) > 1:
         fail("explain reads one file; add --history to read several periods",

@@ -15,9 +15,11 @@ import typer
 
 from kematangan.cli.options import LangOpt, SheetOpt, fail, read_problem, sheet_ref
 from kematangan.cli.output import writing
+from kematangan.cli.scoring_commands import LimitOpt
 from kematangan.errors import KematanganError, suggest
 
 if TYPE_CHECKING:
+    from kematangan.io import Limits
     from kematangan.trajectory import Trajectories
 
 __all__ = ["explain_history", "trend"]
@@ -41,13 +43,22 @@ def _cadence(value: str | None) -> Literal["month", "quarter", "year"] | None:
     raise typer.BadParameter("use month, quarter or year", param_hint="--cadence")
 
 
+def _limits(values: list[str] | None) -> Limits | None:
+    from kematangan.io import parse_limits
+
+    try:
+        return parse_limits(values) if values else None
+    except KematanganError as err:
+        raise typer.BadParameter(str(err), param_hint="--limit") from None
+
+
 def _read(files: list[Path], rulesets: list[str], sheet: str | None,
-          cadence: str | None) -> Trajectories:
+          cadence: str | None, limit: list[str] | None) -> Trajectories:
     from kematangan.trendfile import read_histories
 
     try:
         t, _ = read_histories(files, rulesets, sheet=sheet_ref(sheet),
-                              cadence=_cadence(cadence))
+                              cadence=_cadence(cadence), limits=_limits(limit))
     except KematanganError as err:
         fail(str(err))
     except OSError as err:
@@ -73,6 +84,7 @@ def trend(
         "--from", help="Transitions from this period (default: the first).")] = None,
     to_period: Annotated[str | None, typer.Option(
         "--to", help="Transitions to this period (default: the latest).")] = None,
+    limit: LimitOpt = None,
 ) -> None:
     """Score each group's history over the periods of FILES: stage and class per
     period, regressions and why, gaps, stagnation, exit on a track record."""
@@ -82,6 +94,7 @@ def trend(
     first = files[0]
     target = output or first.with_name(f"{first.stem}.trend.xlsx")
     page = report or first.with_name(f"{first.stem}.trend.html")
+    limits = _limits(limit)
     if target.resolve() == page.resolve():
         fail(f"cannot write {page}: it is also the workbook; fix: choose another "
              "--report", code=2)
@@ -90,7 +103,8 @@ def trend(
         try:
             summary = trend_file(files, ruleset, target, report=page, lang=lang,
                                  sheet=sheet_ref(sheet), cadence=_cadence(cadence),
-                                 from_period=from_period, to_period=to_period)
+                                 from_period=from_period, to_period=to_period,
+                                 limits=limits)
         except KematanganError as err:
             fail(str(err))
     f = summary.figures
@@ -112,14 +126,14 @@ def trend(
 
 def explain_history(files: list[Path], ruleset: str, group: str | None,
                     format: str, lang: str, output: Path | None,
-                    sheet: str | None) -> None:
+                    sheet: str | None, limit: list[str] | None = None) -> None:
     """``explain --history``: each group's story (or one group's, ``--group``)."""
     from kematangan.explain import history_story, story_lines
 
     if format not in ("text", "md", "json"):
         raise typer.BadParameter("with --history use text, md or json",
                                  param_hint="--format")
-    t = _read(files, [ruleset], sheet, None)
+    t = _read(files, [ruleset], sheet, None, limit)
     ids = [str(g) for g in t.groups.tolist()]
     if group is not None and group not in ids:
         close = suggest(group, ids)

@@ -19,20 +19,16 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
+from kematangan.criteria.elements import Identifier, StrictModel, Text
 from kematangan.criteria.periods import Cadence
 
-if TYPE_CHECKING:
-    # Resolved when kematangan.criteria.ruleset, which builds on this module's
-    # History, has defined them (see MODELS).
-    from kematangan.criteria.ruleset import Identifier, Text
-
-__all__ = ["EXIT_PLACEHOLDERS", "MODELS", "STAGNATION_PLACEHOLDERS", "ExitHistory",
-           "History", "HistoryCase", "HistoryExpectation", "HistoryPeriod",
-           "RegressionExpectation", "StagnationRule"]
+__all__ = ["EXIT_PLACEHOLDERS", "STAGNATION_PLACEHOLDERS", "ExitHistory", "History",
+           "HistoryCase", "HistoryExpectation", "HistoryPeriod", "RegressionExpectation",
+           "StagnationRule"]
 
 STAGNATION_PLACEHOLDERS = ("stage", "months", "limit", "since")
 """What a stagnation message may name: ``{stage}`` (its label), ``{months}`` (months
@@ -56,12 +52,7 @@ PeriodText = Annotated[str, BeforeValidator(_year_as_text)]
 :mod:`kematangan.criteria.periods`)."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              allow_inf_nan=False)
-
-
-class StagnationRule(_Strict):
+class StagnationRule(StrictModel):
     """A group at ``stage`` for more than ``more_than_months`` is stagnating."""
 
     stage: Identifier
@@ -71,7 +62,7 @@ class StagnationRule(_Strict):
                           "{stage}, {months}, {limit} and {since}.")
 
 
-class ExitHistory(_Strict):
+class ExitHistory(StrictModel):
     """Exit needs the exit stage held for ``periods`` consecutive periods, or for
     ``months`` (between the first and the latest assessment of the run); exactly
     one of the two (lint checks)."""
@@ -83,7 +74,7 @@ class ExitHistory(_Strict):
                           "{months} and {required}.")
 
 
-class HistoryPeriod(_Strict):
+class HistoryPeriod(StrictModel):
     """One period of a test history: the whole ``record``, or the ``changes`` to
     the previous period's record (a ``null`` removes a value); exactly one of the
     two (lint checks)."""
@@ -93,7 +84,7 @@ class HistoryPeriod(_Strict):
     changes: dict[str, Any] | None = None
 
 
-class RegressionExpectation(_Strict):
+class RegressionExpectation(StrictModel):
     """A regression expected at ``period``; ``criteria`` (when given) are exactly
     the criteria met in the period before and not met at it."""
 
@@ -101,7 +92,7 @@ class RegressionExpectation(_Strict):
     criteria: list[Identifier] | None = None
 
 
-class HistoryExpectation(_Strict):
+class HistoryExpectation(StrictModel):
     """What a test history must give; only the keys given are checked.
 
     ``stage``, ``class``, ``months_in_stage``, ``stagnating`` and ``exit_ready``
@@ -121,7 +112,7 @@ class HistoryExpectation(_Strict):
         default_factory=dict, description="Stage id to the first period at it.")
 
 
-class HistoryCase(_Strict):
+class HistoryCase(StrictModel):
     """An embedded test over a history: periods, each with a record, and what the
     history must give."""
 
@@ -130,7 +121,7 @@ class HistoryCase(_Strict):
     expect: HistoryExpectation
 
 
-class History(_Strict):
+class History(StrictModel):
     """The ``history`` section of a ruleset (see the language page)."""
 
     cadence: Cadence = Field(default="quarter", description=(
@@ -143,9 +134,3 @@ class History(_Strict):
     stagnation: list[StagnationRule] = Field(default_factory=list)
     tests: list[HistoryCase] = Field(default_factory=list)
 
-
-MODELS: tuple[type[BaseModel], ...] = (
-    StagnationRule, ExitHistory, HistoryPeriod, RegressionExpectation,
-    HistoryExpectation, HistoryCase, History)
-"""The section's models, leaves first: :mod:`kematangan.criteria.ruleset` completes
-them once ``Text`` and ``Identifier`` exist."""

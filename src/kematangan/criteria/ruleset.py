@@ -29,6 +29,7 @@ from kematangan.criteria.elements import (
     Text,
     fault,
 )
+from kematangan.criteria.history import History
 
 if TYPE_CHECKING:  # completed in kematangan.criteria.members, which uses these types
     from kematangan.criteria.members import Members
@@ -473,12 +474,3 @@ class Ruleset(StrictModel):
                 return c
         raise KeyError(criterion_id)
 
-
-# The history section's models use Text and Identifier, defined above, and Ruleset
-# uses its History: completed here, whichever module is imported first. Ruleset is
-# complete once kematangan.criteria.members has given it Members too.
-from kematangan.criteria.history import MODELS, History  # noqa: E402
-
-for _model in MODELS:
-    _model.model_rebuild(_types_namespace={"Text": Text, "Identifier": Identifier})
-Ruleset.model_rebuild(raise_errors=False)
