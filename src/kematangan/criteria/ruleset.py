@@ -473,4 +473,3 @@ class Ruleset(StrictModel):
             if c.id == criterion_id:
                 return c
         raise KeyError(criterion_id)
-
