@@ -13,9 +13,10 @@ import pytest
 
 import kematangan
 
-PACKAGES = ["kematangan", "kematangan.criteria", "kematangan.explain",
-            "kematangan.model", "kematangan.monitor", "kematangan.rollup",
-            "kematangan.scoring", "kematangan.trajectory"]
+PACKAGES = ["kematangan", "kematangan.criteria", "kematangan.dask",
+            "kematangan.explain", "kematangan.model", "kematangan.monitor",
+            "kematangan.rollup", "kematangan.scoring", "kematangan.spark",
+            "kematangan.stream", "kematangan.trajectory"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)
@@ -58,7 +59,19 @@ def test_unknown_name_is_an_attribute_error() -> None:
 
 def test_import_loads_no_backend_and_no_numpy_or_pydantic() -> None:
     code = ("import sys, kematangan; print(sorted(m for m in ('durable', 'sklearn', "
-            "'pandas', 'pyarrow', 'matplotlib', 'numpy', 'pydantic') "
+            "'pandas', 'pyarrow', 'matplotlib', 'numpy', 'pydantic', 'dask', "
+            "'distributed', 'pyspark') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
+
+
+@pytest.mark.parametrize("name", ["kematangan.stream", "kematangan.dask",
+                                  "kematangan.spark", "kematangan.io.parquet_dataset"])
+def test_scale_modules_load_their_backends_only_when_called(name: str) -> None:
+    code = (f"import sys, {name}; print(sorted(m for m in ('durable', 'sklearn', "
+            "'pandas', 'pyarrow', 'matplotlib', 'dask', 'distributed', 'pyspark') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
