@@ -3,7 +3,7 @@ DataFrame (needs ``pip install 'kematangan[dask]'``).
 
 The ruleset goes into the task graph once, as a single key that every partition's
 task depends on, so each worker receives it once; each worker process compiles it
-once (:data:`kematangan.stream.SCORERS`) and scores every partition it is given with
+once (:data:`kematangan.stream.scorers`) and scores every partition it is given with
 that compiled scorer. Given a ``distributed.Client``, the ruleset is instead
 broadcast to all of its workers before anything runs.
 
@@ -35,7 +35,7 @@ from typing import Any
 from kematangan.criteria import Ruleset
 from kematangan.errors import InputError
 from kematangan.scoring import Scorer
-from kematangan.stream import SCORERS, ResultLayout, as_scorer, score_chunk
+from kematangan.stream import ResultLayout, as_scorer, score_chunk, scorers
 
 __all__ = ["score"]
 
@@ -127,6 +127,6 @@ def score(
 def _score_partition(part: Any, ruleset: Ruleset, layout: ResultLayout,
                      keep: tuple[str, ...]) -> Any:
     """One partition's results (runs on a worker)."""
-    scorer = SCORERS.get(ruleset, layout.ruleset.hash)
+    scorer = scorers.get(ruleset, layout.ruleset.hash)
     result = score_chunk(scorer, part)
     return layout.to_pandas(result, {c: part[c] for c in keep}, index=part.index)

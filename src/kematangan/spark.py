@@ -5,7 +5,7 @@
 each partition's Arrow record batches to result batches with ``mapInArrow``
 (``mapInPandas`` where the Spark version has no ``mapInArrow``), under an explicit
 result schema. Each Python worker compiles the ruleset once
-(:data:`kematangan.stream.SCORERS`); Spark reuses its Python workers between tasks
+(:data:`kematangan.stream.scorers`); Spark reuses its Python workers between tasks
 by default (``spark.python.worker.reuse``).
 
 Spark gives rows no order of their own: keep a row id (``keep=["row_id"]``) to join
@@ -28,7 +28,7 @@ from typing import Any, Literal
 from kematangan.criteria import Ruleset
 from kematangan.errors import InputError
 from kematangan.scoring import Scorer
-from kematangan.stream import SCORERS, ResultLayout, as_scorer, score_chunk
+from kematangan.stream import ResultLayout, as_scorer, score_chunk, scorers
 
 __all__ = ["result_schema", "score"]
 
@@ -144,7 +144,7 @@ def score(
 def _score_arrow(shipped: Any, layout: ResultLayout, keep: tuple[str, ...],
                  batches: Iterator[Any]) -> Iterator[Any]:
     """Result batches for a partition's Arrow batches (runs in a Python worker)."""
-    scorer = SCORERS.get(shipped.value, layout.ruleset.hash)
+    scorer = scorers.get(shipped.value, layout.ruleset.hash)
     for batch in batches:
         result = score_chunk(scorer, batch)
         yield layout.to_arrow(result, {c: batch.column(c) for c in keep})
@@ -155,7 +155,7 @@ def _score_pandas(shipped: Any, layout: ResultLayout, keep: tuple[str, ...],
     """Result frames for a partition's pandas frames (runs in a Python worker)."""
     import pyarrow as pa
 
-    scorer = SCORERS.get(shipped.value, layout.ruleset.hash)
+    scorer = scorers.get(shipped.value, layout.ruleset.hash)
     for frame in frames:
         result = score_chunk(scorer, frame)
         kept = {c: pa.Array.from_pandas(frame[c]) for c in keep}

@@ -8,7 +8,7 @@ result carries the ruleset's id, version and content hash and the rows' ids.
 This module also holds what the scale-out adapters (:mod:`kematangan.dask`,
 :mod:`kematangan.spark`) share with it: :func:`score_chunk` (score one batch of any
 supported kind), :class:`ResultLayout` (the result table's columns with explicit
-Arrow and pandas types) and :data:`SCORERS` (scorers compiled once per process).
+Arrow and pandas types) and :data:`scorers` (scorers compiled once per process).
 pyarrow and pandas are imported only by the functions that need them.
 
 Examples
@@ -39,18 +39,17 @@ from kematangan.errors import InputError
 from kematangan.scoring import BatchResult, RulesetRef, Scorer
 
 __all__ = [
-    "OUTCOME_NAMES",
     "ResultLayout",
-    "SCORERS",
     "ScoredBatch",
     "ScorerCache",
     "as_scorer",
     "score",
     "score_chunk",
+    "scorers",
 ]
 
 #: Outcome names in the order of their codes + 1 (-1 unknown, 0 not met, 1 met).
-OUTCOME_NAMES = ("unknown", "not_met", "met")
+_OUTCOME_NAMES = ("unknown", "not_met", "met")
 
 _KINDS_FIX = ("yield pyarrow RecordBatches or Tables, pandas DataFrames, or dicts "
               "of column name to array")
@@ -98,7 +97,7 @@ class ScorerCache:
 
 
 #: This process's scorers, shared by the Dask and Spark workers' tasks.
-SCORERS = ScorerCache()
+scorers = ScorerCache()
 
 
 def as_scorer(ruleset: Scorer | Ruleset | str | os.PathLike[str]) -> Scorer:
@@ -291,8 +290,8 @@ class ResultLayout:
     ``outcome.<criterion>``, then ``ruleset_id``, ``ruleset_version`` and
     ``ruleset_hash``. In Arrow (and Spark) texts are strings and ``exit_ready`` a
     nullable boolean; in pandas (and Dask) stages and classes are ordered
-    categoricals (lowest first), outcomes categoricals, texts ``string`` and
-    ``exit_ready`` ``boolean``. A missing stage, class or exit readiness is null.
+    categoricals (lowest first), outcomes and the ruleset columns categoricals,
+    other texts ``string`` and ``exit_ready`` ``boolean``. A missing stage, class or exit readiness is null.
 
     Examples
     --------
@@ -326,19 +325,29 @@ class ResultLayout:
             outcomes=outcomes, reasons=reasons, problems=problems)
 
     def _kinds(self) -> list[tuple[str, str]]:
-        """(column, kind) pairs; kinds: text, stage, class, outcome, float, bool,
-        count."""
-        cols = [("group_id", "text"), ("stage", "stage"), ("stage_upper", "stage"),
-                ("class", "class"), ("class_upper", "class"), ("score", "float"),
+        """(column, kind) pairs; kinds: text, enum (one of known labels, see
+        :meth:`_labels`), float, bool, count."""
+        cols = [("group_id", "text"), ("stage", "enum"), ("stage_upper", "enum"),
+                ("class", "enum"), ("class_upper", "enum"), ("score", "float"),
                 ("score_upper", "float"), ("exit_ready", "bool"),
                 ("issues", "count")]
         if self.problems:
             cols.append(("problems", "text"))
         cols += [(f"reason_{k + 1}", "text") for k in range(self.reasons)]
         if self.outcomes:
-            cols += [(f"outcome.{c}", "outcome") for c in self.criterion_ids]
-        return [*cols, ("ruleset_id", "text"), ("ruleset_version", "text"),
-                ("ruleset_hash", "text")]
+            cols += [(f"outcome.{c}", "enum") for c in self.criterion_ids]
+        return [*cols, ("ruleset_id", "enum"), ("ruleset_version", "enum"),
+                ("ruleset_hash", "enum")]
+
+    def _labels(self, name: str) -> tuple[tuple[str, ...], bool]:
+        """An enum column's labels, in code order, and whether they are ordered."""
+        if name.startswith("stage"):
+            return self.stage_ids, True
+        if name.startswith("class"):
+            return self.class_ids, True
+        if name.startswith("outcome."):
+            return _OUTCOME_NAMES, False
+        return (getattr(self.ruleset, name.removeprefix("ruleset_")),), False
 
     def names(self) -> list[str]:
         """The result column names, in order."""
@@ -356,45 +365,38 @@ class ResultLayout:
                     "column (e.g. 'stage' to 'stage_input')")
 
     def _codes(self, batch: BatchResult) -> dict[str, npt.NDArray[Any]]:
-        # The documented integer form of a batch (-1 = none/unknown) so that no
-        # column is built from a Python object per cell.
+        """Each enum column as label positions, -1 for none."""
+        # The documented integer form of a batch, so that no column is built from
+        # a Python object per cell.
         raw = batch.raw
+        same = np.zeros(len(batch), dtype=np.int8)
         codes: dict[str, npt.NDArray[Any]] = {
             "stage": raw.stage, "stage_upper": raw.stage_upper,
-            "class": raw.class_, "class_upper": raw.class_upper}
+            "class": raw.class_, "class_upper": raw.class_upper,
+            "ruleset_id": same, "ruleset_version": same, "ruleset_hash": same}
         if self.outcomes:
             for i, c in enumerate(self.criterion_ids):
                 codes[f"outcome.{c}"] = raw.outcomes[i] + 1
         return codes
 
     def _texts(self, batch: BatchResult) -> dict[str, npt.NDArray[np.object_]]:
-        n = len(batch)
         texts: dict[str, npt.NDArray[np.object_]] = {
             "group_id": (batch.group_ids if batch.group_ids is not None
-                         else np.full(n, None, dtype=object))}
+                         else np.full(len(batch), None, dtype=object))}
         if self.problems:
             texts["problems"] = _problem_texts(batch)
         if self.reasons:
             from kematangan.explain import batch_reasons
 
             texts.update(batch_reasons(batch, self.reasons))
-        for name, value in (("ruleset_id", self.ruleset.id),
-                            ("ruleset_version", self.ruleset.version),
-                            ("ruleset_hash", self.ruleset.hash)):
-            texts[name] = np.full(n, value, dtype=object)
         return texts
-
-    def _labels(self, kind: str) -> tuple[str, ...]:
-        return {"stage": self.stage_ids, "class": self.class_ids,
-                "outcome": OUTCOME_NAMES}[kind]
 
     def arrow_schema(self, kept: Sequence[Any] = ()) -> Any:
         """A ``pyarrow.Schema``: the ``kept`` ``pyarrow.Field`` s, then the results."""
         import pyarrow as pa
 
-        types = {"text": pa.string(), "stage": pa.string(), "class": pa.string(),
-                 "outcome": pa.string(), "float": pa.float64(), "bool": pa.bool_(),
-                 "count": pa.int64()}
+        types = {"text": pa.string(), "enum": pa.string(), "float": pa.float64(),
+                 "bool": pa.bool_(), "count": pa.int64()}
         return pa.schema([*kept, *(pa.field(name, types[kind])
                                    for name, kind in self._kinds())])
 
@@ -409,9 +411,9 @@ class ResultLayout:
         arrays = [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
                   for a in arrays]
         for name, kind in self._kinds():
-            if name in codes:
+            if kind == "enum":
                 c = codes[name]
-                words = pa.array(self._labels(kind), pa.string())
+                words = pa.array(self._labels(name)[0], pa.string())
                 arrays.append(words.take(pa.array(c, pa.int32(), mask=c < 0)))
             elif name in texts:
                 arrays.append(pa.array(texts[name], pa.string()))
@@ -431,10 +433,9 @@ class ResultLayout:
 
         dtypes: dict[str, Any] = {}
         for name, kind in self._kinds():
-            if kind in ("stage", "class"):
-                dtypes[name] = pd.CategoricalDtype(self._labels(kind), ordered=True)
-            elif kind == "outcome":
-                dtypes[name] = pd.CategoricalDtype(OUTCOME_NAMES)
+            if kind == "enum":
+                labels, ordered = self._labels(name)
+                dtypes[name] = pd.CategoricalDtype(labels, ordered=ordered)
             else:
                 dtypes[name] = {"text": pd.StringDtype(), "float": np.dtype(np.float64),
                                 "bool": pd.BooleanDtype(),
@@ -452,7 +453,7 @@ class ResultLayout:
         for name, value in (kept or {}).items():
             cols[name] = _pandas_column(value)
         for name, kind in self._kinds():
-            if name in codes:
+            if kind == "enum":
                 cols[name] = pd.Categorical.from_codes(codes[name], dtype=dtypes[name])
             elif name in texts:
                 cols[name] = pd.array(texts[name], dtype=dtypes[name])

@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 
 from kematangan import Scorer
-from tests.scale.records import Rows, expected_rows, kinds_ruleset, random_table, write_folder
+from tests.scale.records import (
+    Rows,
+    expected_rows,
+    kinds_ruleset,
+    random_table,
+    write_folder,
+)
 
 ROWS = 3_000
 

@@ -31,9 +31,9 @@ def client() -> Iterator[Client]:
 
 
 def _compiled() -> int:
-    from kematangan.stream import SCORERS
+    from kematangan.stream import scorers
 
-    return SCORERS.compiled
+    return scorers.compiled
 
 
 def test_parquet_folder_on_threads_equals_score_batch(

@@ -86,7 +86,7 @@ def test_an_unknown_column_is_named(folder: Path) -> None:
 def test_a_damaged_file_ends_in_an_input_error_naming_it(tmp_path: Path) -> None:
     pq.write_table(pa.table({"members": [1, 2]}), tmp_path / "a.parquet")
     (tmp_path / "b.parquet").write_bytes(b"PAR1" + b"\x00" * 64 + b"PAR1")
-    with pytest.raises(InputError, match="b.parquet") as err:
+    with pytest.raises(InputError, match=r"b\.parquet") as err:
         list(open_parquet(tmp_path))
     assert err.value.fix
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +18,13 @@ from hypothesis import strategies as st
 
 from kematangan import InputError, Scorer, stream
 from kematangan.io.parquet_dataset import open_parquet
-from tests.scale.records import Rows, expected_rows, kinds_ruleset, random_table, rows_of
+from tests.scale.records import (
+    Rows,
+    expected_rows,
+    kinds_ruleset,
+    random_table,
+    rows_of,
+)
 
 
 def _streamed(batches: Any, scorer: Scorer, **kwargs: Any) -> pa.Table:
@@ -49,19 +57,24 @@ def test_dicts_of_arrays_equal_score_batch(scorer: Scorer, table: pa.Table,
     assert got == expected
 
 
-@given(st.lists(st.integers(0, 600), max_size=6))
-def test_where_the_stream_is_cut_changes_nothing(cuts: list[int]) -> None:
+@functools.cache
+def _small() -> tuple[Scorer, pa.Table, Rows]:
     scorer = Scorer(kinds_ruleset())
     table = random_table(scorer.ruleset, 600, seed=5)
+    return scorer, table, expected_rows(scorer, table)
+
+
+@given(st.lists(st.integers(0, 600), max_size=6))
+def test_where_the_stream_is_cut_changes_nothing(cuts: list[int]) -> None:
+    scorer, table, expected = _small()
     bounds = [0, *sorted(cuts), 600]
-    chunks = [table.slice(a, b - a) for a, b in zip(bounds, bounds[1:], strict=False)]
-    got = rows_of(_streamed(chunks, scorer, row_id="row_id"))
-    assert got == expected_rows(scorer, table)
+    chunks = [table.slice(a, b - a) for a, b in itertools.pairwise(bounds)]
+    assert rows_of(_streamed(chunks, scorer, row_id="row_id")) == expected
 
 
 def test_pandas_results_hold_the_same_values_as_arrow_results(
         scorer: Scorer, table: pa.Table) -> None:
-    scored = list(stream.score([table], scorer, row_id="row_id", reasons=2))[0]
+    scored = next(stream.score([table], scorer, row_id="row_id", reasons=2))
     assert rows_of(scored.to_pandas()) == rows_of(pa.Table.from_batches(
         [scored.to_arrow()]))
 

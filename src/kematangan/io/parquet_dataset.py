@@ -69,7 +69,7 @@ def _files(source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
     if path.is_dir():
         found = sorted(str(p) for p in path.rglob("*")
                        if p.is_file() and not p.name.startswith(("_", "."))
-                       and p.suffix in (".parquet", ".parq", ""))
+                       and p.suffix in (".parquet", ".parq"))
         if not found:
             raise InputError(f"no Parquet files in folder {text!r}",
                              fix="point at the folder that holds the .parquet files")
