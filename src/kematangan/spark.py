@@ -51,8 +51,8 @@ def _spark_fields(layout: ResultLayout) -> list[Any]:
     t = _types()
     by_arrow = {pa.string(): t.StringType(), pa.float64(): t.DoubleType(),
                 pa.bool_(): t.BooleanType(), pa.int64(): t.LongType()}
-    return [t.StructField(f.name, by_arrow[f.type], nullable=True)
-            for f in layout.arrow_schema()]
+    return [t.StructField(f.name, by_arrow[f.type.value_type if pa.types.is_dictionary(
+        f.type) else f.type], nullable=True) for f in layout.arrow_schema()]
 
 
 def result_schema(
@@ -147,7 +147,16 @@ def _score_arrow(shipped: Any, layout: ResultLayout, keep: tuple[str, ...],
     scorer = scorers.get(shipped.value, layout.ruleset.hash)
     for batch in batches:
         result = score_chunk(scorer, batch)
-        yield layout.to_arrow(result, {c: batch.column(c) for c in keep})
+        yield _plain(layout.to_arrow(result, {c: batch.column(c) for c in keep}))
+
+
+def _plain(batch: Any) -> Any:
+    """``batch`` with dictionary columns decoded: Spark takes plain strings."""
+    import pyarrow as pa
+
+    return batch.cast(pa.schema([
+        pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type) else f
+        for f in batch.schema]))
 
 
 def _score_pandas(shipped: Any, layout: ResultLayout, keep: tuple[str, ...],
@@ -159,4 +168,4 @@ def _score_pandas(shipped: Any, layout: ResultLayout, keep: tuple[str, ...],
     for frame in frames:
         result = score_chunk(scorer, frame)
         kept = {c: pa.Array.from_pandas(frame[c]) for c in keep}
-        yield layout.to_arrow(result, kept).to_pandas()
+        yield _plain(layout.to_arrow(result, kept)).to_pandas()

@@ -288,10 +288,11 @@ class ResultLayout:
     unusable values), then optionally ``problems`` (a JSON list of the row's
     unusable values with the fix), ``reason_1..k`` (top reasons, criterion ids) and
     ``outcome.<criterion>``, then ``ruleset_id``, ``ruleset_version`` and
-    ``ruleset_hash``. In Arrow (and Spark) texts are strings and ``exit_ready`` a
-    nullable boolean; in pandas (and Dask) stages and classes are ordered
-    categoricals (lowest first), outcomes and the ruleset columns categoricals,
-    other texts ``string`` and ``exit_ready`` ``boolean``. A missing stage, class or exit readiness is null.
+    ``ruleset_hash``. Stages, classes, outcomes and the ruleset columns hold one
+    of a few known texts: in Arrow they are dictionary arrays (ordered for stages
+    and classes, lowest first), in pandas and Dask categoricals (likewise ordered),
+    in Spark strings. Other texts are strings (pandas ``string``); ``exit_ready`` is
+    a nullable boolean. A missing stage, class or exit readiness is null.
 
     Examples
     --------
@@ -391,14 +392,26 @@ class ResultLayout:
             texts.update(batch_reasons(batch, self.reasons))
         return texts
 
+    def _words(self, name: str) -> Any:
+        import pyarrow as pa
+
+        return pa.array(self._labels(name)[0], pa.string())
+
     def arrow_schema(self, kept: Sequence[Any] = ()) -> Any:
         """A ``pyarrow.Schema``: the ``kept`` ``pyarrow.Field`` s, then the results."""
         import pyarrow as pa
 
-        types = {"text": pa.string(), "enum": pa.string(), "float": pa.float64(),
-                 "bool": pa.bool_(), "count": pa.int64()}
-        return pa.schema([*kept, *(pa.field(name, types[kind])
-                                   for name, kind in self._kinds())])
+        types = {"text": pa.string(), "float": pa.float64(), "bool": pa.bool_(),
+                 "count": pa.int64()}
+        fields = []
+        for name, kind in self._kinds():
+            if kind == "enum":
+                ordered = self._labels(name)[1]
+                fields.append(pa.field(name, pa.dictionary(pa.int8(), pa.string(),
+                                                           ordered=ordered)))
+            else:
+                fields.append(pa.field(name, types[kind]))
+        return pa.schema([*kept, *fields])
 
     def to_arrow(self, batch: BatchResult, kept: Mapping[str, Any] | None = None
                  ) -> Any:
@@ -410,11 +423,14 @@ class ResultLayout:
                              else pa.array(v) for v in (kept or {}).values()]
         arrays = [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
                   for a in arrays]
+        schema = self.arrow_schema([pa.field(k, a.type)
+                                    for k, a in zip(kept or {}, arrays, strict=True)])
         for name, kind in self._kinds():
             if kind == "enum":
-                c = codes[name]
-                words = pa.array(self._labels(name)[0], pa.string())
-                arrays.append(words.take(pa.array(c, pa.int32(), mask=c < 0)))
+                c = codes[name].astype(np.int8, copy=False)
+                arrays.append(pa.DictionaryArray.from_arrays(
+                    pa.array(c, mask=c < 0), self._words(name),
+                    ordered=self._labels(name)[1]))
             elif name in texts:
                 arrays.append(pa.array(texts[name], pa.string()))
             elif kind == "bool":
@@ -424,8 +440,7 @@ class ResultLayout:
                 arrays.append(pa.array(_issue_counts(batch), pa.int64()))
             else:
                 arrays.append(pa.array(getattr(batch, name), pa.float64()))
-        return pa.RecordBatch.from_arrays(arrays, names=[*(kept or {}),
-                                                         *self.names()])
+        return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
     def pandas_dtypes(self) -> dict[str, Any]:
         """The pandas dtype of each result column."""

@@ -101,3 +101,15 @@ def test_files_whose_types_disagree_end_in_an_input_error(tmp_path: Path) -> Non
 def test_batch_rows_must_be_positive(folder: Path) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         open_parquet(folder, batch_rows=0)
+
+
+def test_files_are_read_only_as_batches_are_taken(tmp_path: Path) -> None:
+    # Regression: the dataset scanner read ahead without bound (1.3 GB ahead of a
+    # scorer over 10M rows); a file is now opened only when its batches are asked.
+    for name in ("a", "b"):
+        pq.write_table(pa.table({"members": [1, 2]}), tmp_path / f"{name}.parquet")
+    batches = iter(open_parquet(tmp_path))
+    next(batches)
+    (tmp_path / "b.parquet").write_bytes(b"PAR1" + b"\x00" * 64 + b"PAR1")
+    with pytest.raises(InputError, match=r"b\.parquet"):
+        list(batches)
