@@ -152,6 +152,7 @@ def step_dask(folder: Path, out: Path, workers: int) -> dict[str, Any]:
     if client is not None and cluster is not None:
         peaks = client.run(_peak_mb)
         info["worker_peak_mb"] = sorted(round(v) for v in peaks.values())
+        info["worker_cpu_s"] = round(sum(client.run(time.process_time).values()), 1)
         client.close()
         cluster.close()
     return info
@@ -194,7 +195,8 @@ def run_step(name: str, folder: Path, batch_rows: int) -> dict[str, Any]:
     finally:
         shutil.rmtree(out, ignore_errors=True)
     return {"step": name, "total_s": round(time.perf_counter() - t0, 1),
-            "peak_mb": round(_peak_mb()), **info}
+            "peak_mb": round(_peak_mb()), "cpu_s": round(time.process_time(), 1),
+            **info}
 
 
 def main() -> None:

@@ -182,7 +182,7 @@ def _pandas_values(col: Any, field_type: str) -> Any:
     if isinstance(dtype, np.dtype):
         if field_type == "boolean" and dtype.kind == "O" and (
                 pd.api.types.infer_dtype(col, skipna=True) == "boolean"):
-            return col.to_numpy(dtype=np.float64, na_value=np.nan)
+            return _booleans_as_numbers(col)
         return col.to_numpy()
     # Extension dtypes (string, Int64, boolean, category, Arrow-backed) mark a gap
     # with pd.NA, which the scorer's comparisons cannot take: give NaN or None.
@@ -193,29 +193,41 @@ def _pandas_values(col: Any, field_type: str) -> Any:
     return col.to_numpy(dtype=object, na_value=None)
 
 
+def _booleans_as_numbers(col: Any) -> npt.NDArray[np.float64]:
+    """An object column of booleans and gaps as 1/0/NaN (what Dask makes of a
+    Parquet boolean column with nulls)."""
+    out: npt.NDArray[np.float64]
+    try:
+        import pyarrow as pa
+    except ImportError:  # pandas' own way is three times slower
+        out = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        return out
+    out = pa.array(col, type=pa.bool_(), from_pandas=True).cast(
+        pa.float64()).to_numpy(zero_copy_only=False)
+    return out
+
+
 def _group_ids(data: Any, kind: str, name: str) -> npt.NDArray[np.object_]:
-    """Group ids as texts, None where missing (never the text 'nan')."""
-    if kind == "arrow":
+    """Group ids as texts (Arrow's text of a number: 12.0 gives '12'), None where
+    missing (never the text 'nan')."""
+    col = data.column(name) if kind == "arrow" else data[name]
+    try:
         import pyarrow as pa
 
-        col = data.column(name)
-        if isinstance(col, pa.ChunkedArray):
-            col = col.combine_chunks()
-        if not (pa.types.is_string(col.type) or pa.types.is_dictionary(col.type)):
-            col = col.cast(pa.string())
-        return _arrow_strings(col)
-    values = np.asarray(data[name], dtype=object)
-    if kind == "pandas":
-        import pandas as pd
-
-        missing = np.asarray(pd.isna(data[name]), dtype=bool)
-    else:
-        missing = np.array([v is None or (isinstance(v, float) and v != v)
-                            for v in values], dtype=bool)
-    out = np.array([None if m else str(v) for v, m in zip(values, missing,
-                                                           strict=True)],
-                   dtype=object)
-    return out
+        arr = col if kind == "arrow" else pa.array(col, from_pandas=True)
+    except (ImportError, TypeError, ValueError):  # no pyarrow, or mixed types
+        values = np.asarray(col, dtype=object)
+        return np.array([None if v is None or (isinstance(v, float) and v != v)
+                         or type(v).__name__ == "NAType" else str(v)
+                         for v in values], dtype=object)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_dictionary(arr.type) and not pa.types.is_string(
+            arr.type.value_type):
+        arr = arr.dictionary_decode()
+    if not (pa.types.is_string(arr.type) or pa.types.is_dictionary(arr.type)):
+        arr = arr.cast(pa.string())
+    return _arrow_strings(arr)
 
 
 def _column(data: Any, name: str) -> Any:
