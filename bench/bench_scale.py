@@ -5,11 +5,13 @@ streaming on one machine, on Dask (threads, 1 and 2 worker processes) and on Spa
     python bench/bench_scale.py                          # 10,000,000 rows, every step
     python bench/bench_scale.py --rows 1000000           # fewer rows
     python bench/bench_scale.py --steps stream,dask-2    # some steps only
+    python bench/bench_scale.py --steps ""               # only write the input
 
 The input folder is written once under ``--data`` (default: the system's temporary
 folder) and reused. Each step runs in its own process, so its peak memory (VmHWM)
 is its own; Dask worker processes report theirs. Every step writes its results as
-Parquet, as a real job would. Needs ``pip install -e '.[dask,spark]'`` and Java for
+Parquet, as a real job would. ``spark-N`` has Spark hand Python N rows per Arrow
+batch (``spark``: its default, 10,000). Needs ``pip install -e '.[dask,spark]'`` and Java for
 Spark. Figures only; nothing here asserts a time.
 """
 
@@ -30,7 +32,7 @@ import numpy as np
 
 RULESET = "ppmk-ksm"
 FILES = 20
-STEPS = ("stream", "dask-threads", "dask-1", "dask-2", "spark")
+STEPS = ("stream", "dask-threads", "dask-1", "dask-2", "spark", "spark-100000")
 
 
 def _peak_mb() -> float:
@@ -158,8 +160,9 @@ def step_dask(folder: Path, out: Path, workers: int) -> dict[str, Any]:
     return info
 
 
-def step_spark(folder: Path, out: Path) -> dict[str, Any]:
-    """Score the folder on Spark local[2] and write the results as Parquet."""
+def step_spark(folder: Path, out: Path, arrow_batch: int) -> dict[str, Any]:
+    """Score the folder on Spark local[2] and write the results as Parquet; Spark
+    hands Python ``arrow_batch`` rows at a time (its default is 10,000)."""
     from pyspark.sql import SparkSession
 
     import kematangan.spark
@@ -168,6 +171,7 @@ def step_spark(folder: Path, out: Path) -> dict[str, Any]:
     spark = (SparkSession.builder.master("local[2]").appName("bench-scale")
              .config("spark.ui.enabled", "false")
              .config("spark.pyspark.python", sys.executable)
+             .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(arrow_batch))
              .config("spark.driver.memory", "2g").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     t1 = time.perf_counter()
@@ -187,8 +191,9 @@ def run_step(name: str, folder: Path, batch_rows: int) -> dict[str, Any]:
     try:
         if name == "stream":
             info = step_stream(folder, out, batch_rows)
-        elif name == "spark":
-            info = step_spark(folder, out)
+        elif name.startswith("spark"):
+            tail = name.removeprefix("spark").removeprefix("-")
+            info = step_spark(folder, out, int(tail) if tail else 10_000)
         else:
             tail = name.removeprefix("dask-")
             info = step_dask(folder, out, 0 if tail == "threads" else int(tail))
@@ -221,7 +226,7 @@ def main() -> None:
     size = sum(p.stat().st_size for p in folder.rglob("*.parquet"))
     print(f"input: {args.rows:,} rows, {size / 2**20:.0f} MiB of Parquet, "
           f"ruleset {RULESET}, {os.cpu_count()} cores")
-    for name in args.steps.split(","):
+    for name in filter(None, args.steps.split(",")):
         cmd = [sys.executable, __file__, "--step", name, "--rows", str(args.rows),
                "--batch-rows", str(args.batch_rows), "--data", str(args.data)]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)

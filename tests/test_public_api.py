@@ -16,7 +16,8 @@ import kematangan
 PACKAGES = ["kematangan", "kematangan.criteria", "kematangan.dask",
             "kematangan.explain", "kematangan.model", "kematangan.monitor",
             "kematangan.rollup", "kematangan.scoring", "kematangan.spark",
-            "kematangan.stream", "kematangan.trajectory"]
+            "kematangan.stream", "kematangan.stream.chunk",
+            "kematangan.stream.layout", "kematangan.trajectory"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

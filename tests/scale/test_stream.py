@@ -161,6 +161,16 @@ def test_missing_group_ids_stay_missing_from_pandas() -> None:
     assert scored.to_arrow().column("group_id").to_pylist() == ["KSM-1", None]
 
 
+@pytest.mark.parametrize("chunk", [
+    pd.DataFrame({"group_id": [12, None], "members": [3, 9]}),  # float64 with NaN
+    pa.table({"group_id": pa.array([12, None], pa.int64()), "members": [3, 9]}),
+])
+def test_whole_number_group_ids_with_gaps_read_as_whole_numbers(chunk: Any) -> None:
+    scored = next(stream.score([chunk], "ppmk-ksm"))
+    assert scored.result.group_ids is not None
+    assert scored.result.group_ids.tolist() == ["12", None]
+
+
 def test_nullable_pandas_dtypes_read_like_plain_ones() -> None:
     plain = pd.DataFrame({"members": [3.0, np.nan, 700.0],
                           "formed_participatory": [True, None, False],
