@@ -44,8 +44,10 @@ def _peak_mb() -> float:
 
 def write_folder(folder: Path, rows: int, seed: int = 11) -> None:
     """``rows`` assessments as ``FILES`` Parquet files under ``quarter=1..4``: a row
-    id, a group id, a district, and the ruleset's fields with about 10% missing and
-    0.1% out-of-bounds values."""
+    id, a group id, a district, and the ruleset's fields. Each row copies one of the
+    ruleset's own test records (groups at every stage, and one with an unusable
+    value), with numbers moved by up to 20% within their bounds, about 5% of values
+    blanked and 0.1% of numbers put out of bounds."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -53,6 +55,7 @@ def write_folder(folder: Path, rows: int, seed: int = 11) -> None:
     from kematangan import load_ruleset
 
     rs = load_ruleset(RULESET)
+    templates = [case.record for case in rs.tests]
     rng = np.random.default_rng(seed)
     districts = pa.array([f"Kabupaten {k}" for k in range(50)])
     per_file = -(-rows // FILES)
@@ -60,6 +63,7 @@ def write_folder(folder: Path, rows: int, seed: int = 11) -> None:
         n = min(per_file, rows - k * per_file)
         start = k * per_file
         ids = np.arange(start, start + n, dtype=np.int64)
+        pick = rng.integers(0, len(templates), n)
         cols: dict[str, Any] = {
             "row_id": pa.array(ids),
             "group_id": pc.binary_join_element_wise(
@@ -67,17 +71,20 @@ def write_folder(folder: Path, rows: int, seed: int = 11) -> None:
             "district": districts.take(pa.array(rng.integers(0, 50, n))),
         }
         for f in rs.fields:
-            missing = rng.random(n) < 0.10
+            given = np.array([t.get(f.id) for t in templates], dtype=object)[pick]
+            missing = np.equal(given, None) | (rng.random(n) < 0.05)
             if f.type == "boolean":
-                cols[f.id] = pa.array(rng.random(n) < 0.7, mask=missing)
+                cols[f.id] = pa.array(given.astype(bool), mask=missing)
                 continue
-            hi = f.max if f.max is not None else 5e6
-            lo = f.min if f.min is not None else 0.0
-            values = lo + rng.random(n) * (min(hi, 60.0) - lo) if f.type == (
-                "integer") else lo + rng.random(n) * (hi - lo)
+            values = np.where(missing, 0.0, given).astype(np.float64)
+            lo = f.min if f.min is not None else -np.inf
+            hi = f.max if f.max is not None else 1e6
+            inside = (values >= lo) & (values <= hi)
+            values = np.where(inside, np.clip(values * rng.uniform(0.8, 1.2, n),
+                                              lo, hi), values)
             values[rng.random(n) < 0.001] = hi * 10 + 1
             if f.type == "integer":
-                cols[f.id] = pa.array(np.floor(values).astype(np.int64), mask=missing)
+                cols[f.id] = pa.array(np.round(values).astype(np.int64), mask=missing)
             else:
                 cols[f.id] = pa.array(np.round(values, 2), mask=missing)
         sub = folder / f"quarter={1 + k * 4 // FILES}"

@@ -33,9 +33,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from kematangan.criteria import Ruleset
-from kematangan.errors import InputError
 from kematangan.scoring import Scorer
 from kematangan.stream import ResultLayout, as_scorer, score_chunk, scorers
+from kematangan.stream.chunk import needed_columns
 
 __all__ = ["score"]
 
@@ -99,21 +99,10 @@ def score(
     scorer = as_scorer(ruleset)
     layout = ResultLayout.of(scorer, outcomes=outcomes, reasons=reasons,
                              problems=problems)
-    names = [str(c) for c in ddf.columns]
     keep = tuple(keep)
-    absent = [c for c in keep if c not in names]
-    if absent:
-        raise InputError(f"no column {', '.join(map(repr, absent))} to keep",
-                         fix="keep columns the DataFrame has")
+    needed = needed_columns(scorer.ruleset, [str(c) for c in ddf.columns], keep)
     layout.check_kept(keep)
     rs = scorer.ruleset
-    fields = {f.id for f in rs.fields}
-    wanted = fields | {rs.group_id.field}
-    needed = [c for c in names if c in wanted or c in keep]
-    if not fields & set(names):
-        raise InputError(
-            f"none of ruleset {rs.id!r}'s fields is a column of the DataFrame",
-            fix="name the columns by field id, e.g. " + repr(rs.fields[0].id))
     index = pd.Index([], dtype=ddf.index.dtype, name=ddf.index.name)
     meta = layout.pandas_meta({c: ddf.dtypes[c] for c in keep}, index=index)
     if client is not None:

@@ -26,9 +26,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 from kematangan.criteria import Ruleset
-from kematangan.errors import InputError
 from kematangan.scoring import Scorer
 from kematangan.stream import ResultLayout, as_scorer, score_chunk, scorers
+from kematangan.stream.chunk import needed_columns
 
 __all__ = ["result_schema", "score"]
 
@@ -114,31 +114,24 @@ def score(
     scorer = as_scorer(ruleset)
     layout = ResultLayout.of(scorer, outcomes=outcomes, reasons=reasons,
                              problems=problems)
-    names = list(df.columns)
     keep = tuple(keep)
-    absent = [c for c in keep if c not in names]
-    if absent:
-        raise InputError(f"no column {', '.join(map(repr, absent))} to keep",
-                         fix="keep columns the DataFrame has")
+    needed = needed_columns(scorer.ruleset, [str(c) for c in df.columns], keep)
     layout.check_kept(keep)
-    rs = scorer.ruleset
-    fields = {f.id for f in rs.fields}
-    wanted = fields | {rs.group_id.field}
-    if not fields & set(names):
-        raise InputError(
-            f"none of ruleset {rs.id!r}'s fields is a column of the DataFrame",
-            fix="name the columns by field id, e.g. " + repr(rs.fields[0].id))
-    needed = [c for c in names if c in wanted or c in keep]
-    schema = t.StructType([df.schema[c] for c in keep] + _spark_fields(layout))
-    shipped = df.sparkSession.sparkContext.broadcast(rs)
-    selected = df.select(*(df[c] for c in needed))
     if via not in ("auto", "arrow", "pandas"):
         raise ValueError(f"via must be 'auto', 'arrow' or 'pandas', not {via!r}")
+    schema = t.StructType([df.schema[c] for c in keep] + _spark_fields(layout))
+    shipped = df.sparkSession.sparkContext.broadcast(scorer.ruleset)
+    selected = df.select(*(df[_quoted(c)] for c in needed))
     if via == "pandas" or (via == "auto" and not hasattr(selected, "mapInArrow")):
         return selected.mapInPandas(
             functools.partial(_score_pandas, shipped, layout, keep), schema)
     return selected.mapInArrow(
         functools.partial(_score_arrow, shipped, layout, keep), schema)
+
+
+def _quoted(name: str) -> str:
+    """A column name Spark reads literally, dots and all."""
+    return "`" + name.replace("`", "``") + "`"
 
 
 def _score_arrow(shipped: Any, layout: ResultLayout, keep: tuple[str, ...],

@@ -105,6 +105,12 @@ def test_outcome_columns_are_quoted_in_sql(spark: Any) -> None:
     assert [r.id for r in got.collect()] == [2]
 
 
+def test_dotted_input_columns_are_kept_literally(spark: Any) -> None:
+    df = spark.createDataFrame([(7, 3)], "`kode.ksm` long, members long")
+    result = kematangan.spark.score(df, "ppmk-ksm", keep=["kode.ksm"], outcomes=False)
+    assert _collect(result).column("kode.ksm").to_pylist() == [7]
+
+
 def test_an_empty_frame_gives_an_empty_result(spark: Any) -> None:
     df = spark.createDataFrame([], "id long, members long")
     assert kematangan.spark.score(df, "ppmk-ksm", keep=["id"]).count() == 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ __all__ = [
     "batch_kind",
     "column",
     "column_names",
+    "needed_columns",
     "score_chunk",
     "scorers",
 ]
@@ -243,6 +244,36 @@ def column(data: Any, name: str) -> Any:
                          f"{', '.join(map(repr, names[:20]))}",
                          column=name, fix="name a column the input has")
     return data.column(name) if kind == "arrow" else data[name]
+
+
+def needed_columns(ruleset: Ruleset, names: Sequence[str], keep: Sequence[str]
+                   ) -> list[str]:
+    """The columns of a table with columns ``names`` that scoring reads: the
+    ruleset's fields, its group id and ``keep``, in the table's order.
+
+    Raises
+    ------
+    InputError
+        When a ``keep`` column is not in ``names``, or none of the ruleset's fields
+        is (every row would come out unknown).
+
+    Examples
+    --------
+    >>> from kematangan import load_ruleset
+    >>> needed_columns(load_ruleset("ppmk-ksm"), ["notes", "members", "id"], ["id"])
+    ['members', 'id']
+    """
+    absent = [c for c in keep if c not in names]
+    if absent:
+        raise InputError(f"no column {', '.join(map(repr, absent))} to keep",
+                         fix="keep columns the table has")
+    fields = {f.id for f in ruleset.fields}
+    if not fields & set(names):
+        raise InputError(
+            f"none of ruleset {ruleset.id!r}'s fields is a column of the table",
+            fix="name the columns by field id, e.g. " + repr(ruleset.fields[0].id))
+    wanted = fields | {ruleset.group_id.field} | set(keep)
+    return [c for c in names if c in wanted]
 
 
 def score_chunk(scorer: Scorer, data: Any) -> BatchResult:
