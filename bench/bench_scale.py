@@ -72,7 +72,7 @@ def write_folder(folder: Path, rows: int, seed: int = 11) -> None:
         }
         for f in rs.fields:
             given = np.array([t.get(f.id) for t in templates], dtype=object)[pick]
-            missing = np.equal(given, None) | (rng.random(n) < 0.05)
+            missing = np.array([v is None for v in given]) | (rng.random(n) < 0.05)
             if f.type == "boolean":
                 cols[f.id] = pa.array(given.astype(bool), mask=missing)
                 continue

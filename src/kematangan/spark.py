@@ -121,26 +121,28 @@ def score(
         raise ValueError(f"via must be 'auto', 'arrow' or 'pandas', not {via!r}")
     schema = t.StructType([df.schema[c] for c in keep] + _spark_fields(layout))
     shipped = df.sparkSession.sparkContext.broadcast(scorer.ruleset)
-    selected = df.select(*(df[_quoted(c)] for c in needed))
+    # mapIn* refers to its input columns by plain name, which Spark reads as a
+    # path when it has a dot: pass kept columns under names without one.
+    inner = {c: f"_kematangan_keep_{i}" for i, c in enumerate(keep)}
+    selected = df.select(*(df["`" + c.replace("`", "``") + "`"].alias(inner.get(c, c))
+                           for c in needed))
+    pairs = tuple((inner[c], c) for c in keep)
     if via == "pandas" or (via == "auto" and not hasattr(selected, "mapInArrow")):
         return selected.mapInPandas(
-            functools.partial(_score_pandas, shipped, layout, keep), schema)
+            functools.partial(_score_pandas, shipped, layout, pairs), schema)
     return selected.mapInArrow(
-        functools.partial(_score_arrow, shipped, layout, keep), schema)
+        functools.partial(_score_arrow, shipped, layout, pairs), schema)
 
 
-def _quoted(name: str) -> str:
-    """A column name Spark reads literally, dots and all."""
-    return "`" + name.replace("`", "``") + "`"
-
-
-def _score_arrow(shipped: Any, layout: ResultLayout, keep: tuple[str, ...],
+def _score_arrow(shipped: Any, layout: ResultLayout, keep: tuple[tuple[str, str], ...],
                  batches: Iterator[Any]) -> Iterator[Any]:
-    """Result batches for a partition's Arrow batches (runs in a Python worker)."""
+    """Result batches for a partition's Arrow batches (runs in a Python worker);
+    ``keep`` pairs each kept column's name in the batch with its name out."""
     scorer = scorers.get(shipped.value, layout.ruleset.hash)
     for batch in batches:
         result = score_chunk(scorer, batch)
-        yield _plain(layout.to_arrow(result, {c: batch.column(c) for c in keep}))
+        kept = {out: batch.column(inner) for inner, out in keep}
+        yield _plain(layout.to_arrow(result, kept))
 
 
 def _plain(batch: Any) -> Any:
@@ -152,13 +154,14 @@ def _plain(batch: Any) -> Any:
         for f in batch.schema]))
 
 
-def _score_pandas(shipped: Any, layout: ResultLayout, keep: tuple[str, ...],
-                  frames: Iterator[Any]) -> Iterator[Any]:
+def _score_pandas(shipped: Any, layout: ResultLayout,
+                  keep: tuple[tuple[str, str], ...], frames: Iterator[Any]
+                  ) -> Iterator[Any]:
     """Result frames for a partition's pandas frames (runs in a Python worker)."""
     import pyarrow as pa
 
     scorer = scorers.get(shipped.value, layout.ruleset.hash)
     for frame in frames:
         result = score_chunk(scorer, frame)
-        kept = {c: pa.Array.from_pandas(frame[c]) for c in keep}
+        kept = {out: pa.Array.from_pandas(frame[inner]) for inner, out in keep}
         yield _plain(layout.to_arrow(result, kept)).to_pandas()
