@@ -33,6 +33,9 @@ ALLOWED: dict[str, set[str]] = {
                    "scorefile", "rollup", "trajectory", "trendfile"},
     "docgen": BASE | {"criteria", "scoring", "io", "explain", "model", "cli",
                       "rollup", "trendfile"},
+    "stream": BASE | {"criteria", "scoring", "explain"},
+    "dask": BASE | {"criteria", "scoring", "stream"},
+    "spark": BASE | {"criteria", "scoring", "stream"},
     "__main__": {"cli"},
     "__init__": BASE | {"criteria", "scoring", "io", "explain", "model", "monitor",
                         "rollup", "trajectory"},
@@ -40,7 +43,7 @@ ALLOWED: dict[str, set[str]] = {
 """What each top-level package or module of kematangan may import."""
 
 THROUGH_SURFACE = {"explain", "monitor", "scorefile", "rollup", "cli", "trajectory",
-                   "trendfile"}
+                   "trendfile", "stream", "dask", "spark"}
 """Packages that use scoring only through ``kematangan.scoring`` itself."""
 
 

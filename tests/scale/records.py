@@ -44,6 +44,7 @@ criteria:
         - {interval: "[10, 50]", points: 20}
   - {id: sells, label: Sells, stage: independence, gate: true, points: 20, any_of: [market_ok, repay]}
   - {id: market_ok, label: Market, points: 0, boolean: {field: market}}
+  - {id: big_books, label: Big groups keep full books, stage: strengthening, points: 10, applies_when: "members >= 20", in_set: {field: books, values: [complete]}}
 stages:
   - {id: growth, label: Growth}
   - {id: strengthening, label: Strengthening}
@@ -51,7 +52,7 @@ stages:
 classes:
   - {id: low, label: Low, interval: "[0, 40)"}
   - {id: mid, label: Mid, interval: "[40, 70)"}
-  - {id: high, label: High, interval: "[70, 100]"}
+  - {id: high, label: High, interval: "[70, 110]"}
 exit:
   stage: independence
   requires: [repay]
@@ -132,7 +133,8 @@ def expected_rows(scorer: Scorer, table: Any, *, keep: tuple[str, ...] = ()) -> 
     ``Scorer.score_batch`` and ``BatchResult``'s public columns alone."""
     batch = scorer.score_batch(table)
     cols = {k: v.tolist() for k, v in batch.columns().items()}
-    problems = batch.issues_by_row()
+    cols["max_score"] = batch.max_score.tolist()
+    problems = batch.issues_by_record()
     ruleset = {"ruleset_id": scorer.ruleset.id,
                "ruleset_version": scorer.ruleset.version,
                "ruleset_hash": scorer.ruleset.content_hash}
@@ -141,8 +143,9 @@ def expected_rows(scorer: Scorer, table: Any, *, keep: tuple[str, ...] = ()) -> 
     for i, rid in enumerate(table.column("row_id").to_pylist()):
         row = {k: v[i] for k, v in cols.items()}
         row.setdefault("group_id", None)
-        row["problems"] = [x.model_dump(mode="json", exclude={"row"})
-                           for x in problems.get(i, [])] or None
+        found = [{k: v for k, v in p.to_dict("en").items() if k != "row"}
+                 for p in problems.get(i, [])]
+        row["problems"] = json.loads(json.dumps(found, default=str)) or None
         row.update(ruleset)
         row.update({c: v[i] for c, v in kept.items()})
         out[rid] = row

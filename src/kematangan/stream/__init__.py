@@ -60,7 +60,7 @@ class ScoredBatch:
     """One scored batch of a stream.
 
     ``result`` is the :class:`~kematangan.BatchResult` (an issue's ``row`` is its
-    position in this batch); ``start`` the position of the batch's first row in the
+    record's 1-based position in the stream); ``start`` the 0-based position of the batch's first row in the
     stream; ``row_id`` the name of the row id column and ``ids`` its values as the
     batch held them (see :attr:`row_ids`); ``kept`` the carried-over columns;
     ``missing`` the ruleset's fields that the batch lacks (read as unknown).
@@ -174,7 +174,7 @@ def _score_stream(scorer: Scorer, layout: ResultLayout, batches: Iterator[Any],
                   row_id: str | None, keep: tuple[str, ...]) -> Iterator[ScoredBatch]:
     start = 0
     for data in batches:
-        result = score_chunk(scorer, data)
+        result = score_chunk(scorer, data, first_row=start + 1)
         n = len(result)
         ids = (column(data, row_id) if row_id is not None
                else np.arange(start, start + n, dtype=np.int64))

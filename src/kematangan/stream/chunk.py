@@ -276,9 +276,10 @@ def needed_columns(ruleset: Ruleset, names: Sequence[str], keep: Sequence[str]
     return [c for c in names if c in wanted]
 
 
-def score_chunk(scorer: Scorer, data: Any) -> BatchResult:
+def score_chunk(scorer: Scorer, data: Any, *, first_row: int = 1) -> BatchResult:
     """Score one batch: a pyarrow RecordBatch or Table, a pandas DataFrame or a
-    mapping of column name to array.
+    mapping of column name to array. Problems name each record by its row number,
+    counted from ``first_row``.
 
     The same as ``scorer.score_batch(data)``, read faster: only the ruleset's
     columns are converted, texts are decoded once per distinct value, booleans with
@@ -318,7 +319,8 @@ def score_chunk(scorer: Scorer, data: Any) -> BatchResult:
                 "matches spreadsheet headers to fields")
     if n == 0:
         # score_batch fails on an empty text column; an empty batch has no values.
-        columns = {k: np.empty(0) for k in columns}
-    return scorer.score_batch(columns, group_ids=gids)
+        columns = {}
+    return scorer.score_batch(columns, group_ids=gids,
+                              row_numbers=np.arange(first_row, first_row + n))
 
 

@@ -24,8 +24,9 @@ from kematangan.scoring import BatchResult, RulesetRef, Scorer
 
 __all__ = ["ResultLayout"]
 
-#: Outcome names in the order of their codes + 1 (-1 unknown, 0 not met, 1 met).
-_OUTCOME_NAMES = ("unknown", "not_met", "met")
+#: Outcome names in the order of their codes + 1 (-1 unknown, 0 not met, 1 met,
+#: 2 does not apply).
+_OUTCOME_NAMES = ("unknown", "not_met", "met", "not_applicable")
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,9 @@ class ResultLayout:
     """The columns of a result table and their types, for Arrow and pandas.
 
     Columns, in order: ``group_id``, ``stage``, ``stage_upper``, ``class``,
-    ``class_upper``, ``score``, ``score_upper``, ``exit_ready``, ``issues`` (count of
+    ``class_upper``, ``score``, ``score_upper``, ``max_score`` (the most points the
+    record could have: criteria that do not apply to it leave it), ``exit_ready``,
+    ``issues`` (count of
     unusable values), then optionally ``problems`` (a JSON list of the row's
     unusable values with the fix), ``reason_1..k`` (top reasons, criterion ids) and
     ``outcome.<criterion>``, then ``ruleset_id``, ``ruleset_version`` and
@@ -58,10 +61,11 @@ class ResultLayout:
     outcomes: bool = True
     reasons: int = 0
     problems: bool = True
+    lang: str = "en"
 
     @classmethod
     def of(cls, scorer: Scorer, *, outcomes: bool = True, reasons: int = 0,
-           problems: bool = True) -> ResultLayout:
+           problems: bool = True, lang: str = "en") -> ResultLayout:
         """The layout of ``scorer``'s results with the optional columns chosen."""
         if reasons < 0:
             raise ValueError(f"reasons must be 0 or more, got {reasons}")
@@ -72,14 +76,14 @@ class ResultLayout:
             stage_ids=tuple(s.id for s in rs.stages),
             class_ids=tuple(k.id for k in rs.classes),
             criterion_ids=tuple(c.id for c in rs.criteria),
-            outcomes=outcomes, reasons=reasons, problems=problems)
+            outcomes=outcomes, reasons=reasons, problems=problems, lang=lang)
 
     def _kinds(self) -> list[tuple[str, str]]:
         """(column, kind) pairs; kinds: text, enum (one of known labels, see
         :meth:`_labels`), float, bool, count."""
         cols = [("group_id", "text"), ("stage", "enum"), ("stage_upper", "enum"),
                 ("class", "enum"), ("class_upper", "enum"), ("score", "float"),
-                ("score_upper", "float"), ("exit_ready", "bool"),
+                ("score_upper", "float"), ("max_score", "float"), ("exit_ready", "bool"),
                 ("issues", "count")]
         if self.problems:
             cols.append(("problems", "text"))
@@ -129,12 +133,25 @@ class ResultLayout:
                 codes[f"outcome.{c}"] = raw.outcomes[i] + 1
         return codes
 
-    def _texts(self, batch: BatchResult) -> dict[str, npt.NDArray[np.object_]]:
+    def _texts(self, batch: BatchResult, counts: npt.NDArray[np.int64]
+               ) -> dict[str, npt.NDArray[np.object_]]:
+        """The text columns; fills ``counts`` with each record's unusable values."""
         texts: dict[str, npt.NDArray[np.object_]] = {
             "group_id": (batch.group_ids if batch.group_ids is not None
                          else np.full(len(batch), None, dtype=object))}
+        found = np.full(len(batch), None, dtype=object)
+        for at, issues in batch.issues_by_record().items():
+            if at < 0:  # not about one record
+                continue
+            counts[at] = len(issues)
+            if self.problems:
+                # The row is left out: the table's row says which record it is,
+                # and a partition's row numbers would mislead.
+                found[at] = json.dumps(
+                    [{k: v for k, v in p.to_dict(self.lang).items() if k != "row"}
+                     for p in issues], ensure_ascii=False, default=str)
         if self.problems:
-            texts["problems"] = _problem_texts(batch)
+            texts["problems"] = found
         if self.reasons:
             from kematangan.explain import batch_reasons
 
@@ -167,7 +184,8 @@ class ResultLayout:
         """``batch`` as a ``pyarrow.RecordBatch``, after the ``kept`` columns."""
         import pyarrow as pa
 
-        codes, texts = self._codes(batch), self._texts(batch)
+        counts = np.zeros(len(batch), np.int64)
+        codes, texts = self._codes(batch), self._texts(batch, counts)
         arrays: list[Any] = [v if isinstance(v, pa.Array | pa.ChunkedArray)
                              else pa.array(v) for v in (kept or {}).values()]
         arrays = [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
@@ -186,7 +204,7 @@ class ResultLayout:
                 e = batch.raw.exit_ready
                 arrays.append(pa.array(e == 1, pa.bool_(), mask=e < 0))
             elif kind == "count":
-                arrays.append(pa.array(_issue_counts(batch), pa.int64()))
+                arrays.append(pa.array(counts, pa.int64()))
             else:
                 arrays.append(pa.array(getattr(batch, name), pa.float64()))
         return pa.RecordBatch.from_arrays(arrays, schema=schema)
@@ -211,7 +229,8 @@ class ResultLayout:
         """``batch`` as a pandas DataFrame, after the ``kept`` columns."""
         import pandas as pd
 
-        codes, texts = self._codes(batch), self._texts(batch)
+        counts = np.zeros(len(batch), np.int64)
+        codes, texts = self._codes(batch), self._texts(batch, counts)
         dtypes = self.pandas_dtypes()
         cols: dict[str, Any] = {}
         for name, value in (kept or {}).items():
@@ -225,7 +244,7 @@ class ResultLayout:
                 e = batch.raw.exit_ready
                 cols[name] = pd.arrays.BooleanArray(e == 1, e < 0)
             elif kind == "count":
-                cols[name] = _issue_counts(batch)
+                cols[name] = counts
             else:
                 cols[name] = getattr(batch, name)
         return pd.DataFrame(cols, index=index, copy=False)
@@ -250,20 +269,3 @@ def _pandas_column(value: Any) -> Any:
     if hasattr(value, "to_pandas"):  # an Arrow array
         return value.to_pandas().array
     return value
-
-
-def _issue_counts(batch: BatchResult) -> npt.NDArray[np.int64]:
-    rows = np.array([x.row for x in batch.issues if x.row is not None],
-                    dtype=np.int64)
-    return np.bincount(rows, minlength=len(batch)).astype(np.int64)
-
-
-def _problem_texts(batch: BatchResult) -> npt.NDArray[np.object_]:
-    out = np.full(len(batch), None, dtype=object)
-    for row, issues in batch.issues_by_row().items():
-        if row >= 0:
-            out[row] = json.dumps([i.model_dump(mode="json", exclude={"row"})
-                                   for i in issues], ensure_ascii=False)
-    return out
-
-
