@@ -34,8 +34,7 @@ from typing import Any
 
 from kematangan.criteria import Ruleset
 from kematangan.scoring import Scorer
-from kematangan.stream import ResultLayout, as_scorer, score_chunk, scorers
-from kematangan.stream.chunk import needed_columns
+from kematangan.stream import ResultLayout, prepare, score_chunk, scorers
 
 __all__ = ["score"]
 
@@ -58,6 +57,7 @@ def score(
     outcomes: bool = True,
     reasons: int = 0,
     problems: bool = True,
+    lang: str = "en",
     client: Any = None,
 ) -> Any:
     """Score every row of a Dask DataFrame; return the results as a Dask DataFrame.
@@ -82,6 +82,8 @@ def score(
     outcomes, reasons, problems
         The optional result columns: one outcome column per criterion, the top
         ``reasons`` reasons, the unusable values as JSON.
+    lang
+        The language of the problems' texts: ``"en"`` or ``"id"``.
     client
         A ``distributed.Client``: the ruleset is broadcast to its workers now and the
         result must be computed on that client. Without one the ruleset travels in
@@ -90,18 +92,14 @@ def score(
     Raises
     ------
     InputError
-        When a ``keep`` column is not in ``ddf``, clashes with a result column, or
-        ``ddf`` has none of the ruleset's fields.
+        As :func:`kematangan.stream.prepare` says.
     """
     dask = _imports()
     import pandas as pd
 
-    scorer = as_scorer(ruleset)
-    layout = ResultLayout.of(scorer, outcomes=outcomes, reasons=reasons,
-                             problems=problems)
-    keep = tuple(keep)
-    needed = needed_columns(scorer.ruleset, [str(c) for c in ddf.columns], keep)
-    layout.check_kept(keep)
+    scorer, layout, keep, needed = prepare(
+        ruleset, list(ddf.columns), keep, outcomes=outcomes, reasons=reasons,
+        problems=problems, lang=lang)
     rs = scorer.ruleset
     index = pd.Index([], dtype=ddf.index.dtype, name=ddf.index.name)
     meta = layout.pandas_meta({c: ddf.dtypes[c] for c in keep}, index=index)

@@ -27,8 +27,7 @@ from typing import Any, Literal
 
 from kematangan.criteria import Ruleset
 from kematangan.scoring import Scorer
-from kematangan.stream import ResultLayout, as_scorer, score_chunk, scorers
-from kematangan.stream.chunk import needed_columns
+from kematangan.stream import ResultLayout, as_scorer, prepare, score_chunk, scorers
 
 __all__ = ["result_schema", "score"]
 
@@ -77,6 +76,7 @@ def score(
     outcomes: bool = True,
     reasons: int = 0,
     problems: bool = True,
+    lang: str = "en",
     via: Via = "auto",
 ) -> Any:
     """Score every row of a Spark DataFrame; return the results as a Spark DataFrame.
@@ -100,6 +100,8 @@ def score(
     outcomes, reasons, problems
         The optional result columns: one outcome column per criterion, the top
         ``reasons`` reasons, the unusable values as JSON.
+    lang
+        The language of the problems' texts: ``"en"`` or ``"id"``.
     via
         ``"arrow"`` (``mapInArrow``), ``"pandas"`` (``mapInPandas``) or ``"auto"``:
         Arrow where the DataFrame has ``mapInArrow`` (Spark 3.3 and later).
@@ -107,16 +109,12 @@ def score(
     Raises
     ------
     InputError
-        When a ``keep`` column is not in ``df``, clashes with a result column, or
-        ``df`` has none of the ruleset's fields.
+        As :func:`kematangan.stream.prepare` says.
     """
     t = _types()
-    scorer = as_scorer(ruleset)
-    layout = ResultLayout.of(scorer, outcomes=outcomes, reasons=reasons,
-                             problems=problems)
-    keep = tuple(keep)
-    needed = needed_columns(scorer.ruleset, [str(c) for c in df.columns], keep)
-    layout.check_kept(keep)
+    scorer, layout, keep, needed = prepare(
+        ruleset, list(df.columns), keep, outcomes=outcomes, reasons=reasons,
+        problems=problems, lang=lang)
     if via not in ("auto", "arrow", "pandas"):
         raise ValueError(f"via must be 'auto', 'arrow' or 'pandas', not {via!r}")
     schema = t.StructType([df.schema[c] for c in keep] + _spark_fields(layout))

@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -39,20 +39,55 @@ from kematangan.stream.chunk import (
     batch_kind,
     column,
     column_names,
+    needed_columns,
     score_chunk,
     scorers,
 )
 from kematangan.stream.layout import ResultLayout
 
 __all__ = [
+    "Prepared",
     "ResultLayout",
     "ScoredBatch",
     "ScorerCache",
     "as_scorer",
+    "prepare",
     "score",
     "score_chunk",
     "scorers",
 ]
+
+
+class Prepared(NamedTuple):
+    """What a table scorer (Dask, Spark) settles before it runs: see :func:`prepare`."""
+
+    scorer: Scorer
+    layout: ResultLayout
+    keep: tuple[str, ...]
+    needed: list[str]
+
+
+def prepare(ruleset: Scorer | Ruleset | str | os.PathLike[str], columns: Sequence[str],
+            keep: Sequence[str], *, outcomes: bool, reasons: int, problems: bool,
+            lang: str) -> Prepared:
+    """The scorer, the result layout, the kept columns and the input columns to read
+    for a table with ``columns``; an :class:`~kematangan.InputError` when a kept
+    column is missing or clashes with a result column, or no field is a column.
+
+    Examples
+    --------
+    >>> p = prepare("ppmk-ksm", ["id", "members", "notes"], ["id"], outcomes=False,
+    ...             reasons=0, problems=True, lang="en")
+    >>> p.needed, p.layout.names()[0]
+    (['id', 'members'], 'group_id')
+    """
+    scorer = as_scorer(ruleset)
+    layout = ResultLayout.of(scorer, outcomes=outcomes, reasons=reasons,
+                             problems=problems, lang=lang)
+    kept = tuple(keep)
+    needed = needed_columns(scorer.ruleset, [str(c) for c in columns], kept)
+    layout.check_kept(kept)
+    return Prepared(scorer, layout, kept, needed)
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,6 +157,7 @@ def score(
     outcomes: bool = True,
     reasons: int = 0,
     problems: bool = True,
+    lang: str = "en",
 ) -> Iterator[ScoredBatch]:
     """Score batches one at a time and yield a :class:`ScoredBatch` for each.
 
@@ -145,6 +181,8 @@ def score(
     outcomes, reasons, problems
         The optional result columns (see :class:`ResultLayout`): one outcome column
         per criterion, the top ``reasons`` reasons, the unusable values as JSON.
+    lang
+        The language of the problems' texts: ``"en"`` or ``"id"``.
 
     Raises
     ------
@@ -164,7 +202,7 @@ def score(
     """
     scorer = as_scorer(ruleset)
     layout = ResultLayout.of(scorer, outcomes=outcomes, reasons=reasons,
-                             problems=problems)
+                             problems=problems, lang=lang)
     id_name = row_id if row_id is not None else "row_id"
     layout.check_kept([id_name, *keep])
     return _score_stream(scorer, layout, iter(batches), row_id, tuple(keep))
