@@ -167,3 +167,23 @@ def test_score_upper_adds_points_of_unknown_criteria(scorer: Scorer) -> None:
 def test_unknown_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown engine"):
         Scorer("ppmk-ksm", engine="spark")  # type: ignore[arg-type]
+
+
+def test_regression_empty_text_category_column_scores_no_record() -> None:
+    batch = Scorer("ksm-unggulan").score_batch({"ksm_type": np.array([], dtype=object)})
+    assert len(batch) == 0 and batch.issues == ()
+
+
+def test_regression_pandas_na_in_a_category_column_is_missing() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"ksm_type": pd.array(["ekonomi", pd.NA], dtype="string")})
+    batch = Scorer("ksm-unggulan").score_batch(frame)
+    assert batch.value("ksm_type") == ["ekonomi", None]
+    assert batch.issues == ()
+
+
+def test_regression_group_ids_with_gaps_stay_ids() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"group_id": [12, None, 7], "members": [5, 6, 7]})
+    ids = Scorer("ppmk-ksm").score_batch(frame).group_ids
+    assert ids is not None and ids.tolist() == ["12", None, "7"]

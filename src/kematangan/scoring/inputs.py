@@ -271,16 +271,20 @@ def _encode_category(slot: FieldSlot, arr: npt.NDArray[Any],
                      rows: npt.NDArray[np.int64], problems: list[Problem]
                      ) -> npt.NDArray[np.float64]:
     out = np.full(len(arr), NAN)
-    matched = np.zeros(len(arr), dtype=bool)
-    for code, cat in enumerate(slot.categories):
-        hit = arr == cat
-        out[hit] = code
-        matched |= hit
     if arr.dtype.kind == "O":
-        with np.errstate(invalid="ignore"):
-            missing = np.asarray([x is None for x in arr]) | (arr != arr)
+        # None, NaN and pandas' NA (whose comparisons are neither true nor false:
+        # compared as None, so an empty column or one of NAs compares cleanly)
+        missing = np.fromiter(map(is_missing, arr), dtype=bool, count=len(arr))
+        if missing.any():
+            arr = arr.copy()
+            arr[missing] = None
     else:
         missing = np.zeros(len(arr), dtype=bool)
+    matched = np.zeros(len(arr), dtype=bool)
+    for code, cat in enumerate(slot.categories):
+        hit = np.asarray(arr == cat, dtype=bool)
+        out[hit] = code
+        matched |= hit
     for i in np.flatnonzero(~matched & ~missing):
         raw = arr[i]
         _, failure = encode_value(slot, raw)

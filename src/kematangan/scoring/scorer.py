@@ -19,7 +19,7 @@ from kematangan.problems import Problem
 from kematangan.scoring.batch import BatchResult, record_positions
 from kematangan.scoring.checks import check_columns, check_record
 from kematangan.scoring.engines import Engine, check_engine_name, create_engine
-from kematangan.scoring.inputs import encode_column, encode_record
+from kematangan.scoring.inputs import encode_column, encode_record, is_missing
 from kematangan.scoring.plan import Plan, compile_plan, date_to_days
 from kematangan.scoring.result import Assessment, RowResult, build_assessment
 
@@ -171,8 +171,7 @@ class Scorer:
             self.plan.group_id_field)
         gid_arr: npt.NDArray[np.object_] | None = None
         if gids is not None:
-            gid_arr = np.array([None if g is None else str(g) for g in gids],
-                               dtype=object)
+            gid_arr = np.array([group_id_text(g) for g in gids], dtype=object)
             if len(gid_arr) != n:
                 raise InputError(f"{len(gid_arr)} group ids for {n} records",
                                  fix="pass one group id per record")
@@ -182,6 +181,23 @@ class Scorer:
         issues.sort(key=lambda x: (-1 if x.row is None else order[x.row],
                                    where.get(x.field or "", len(where))))
         return BatchResult(self.plan, raw, gid_arr, tuple(issues), rows)
+
+
+def group_id_text(value: Any) -> str | None:
+    """A group id as text: missing (None, NaN, pandas' NA) stays missing, and a
+    whole float is written as the integer it stands for (pandas stores an integer
+    id column with gaps as floats: 12 must not become "12.0").
+
+    Examples
+    --------
+    >>> group_id_text(12.0), group_id_text("KSM-01"), group_id_text(float("nan"))
+    ('12', 'KSM-01', None)
+    """
+    if is_missing(value):
+        return None
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _as_columns(records: Any, wanted: Collection[str]
