@@ -271,27 +271,25 @@ def _encode_category(slot: FieldSlot, arr: npt.NDArray[Any],
                      rows: npt.NDArray[np.int64], problems: list[Problem]
                      ) -> npt.NDArray[np.float64]:
     out = np.full(len(arr), NAN)
-    if arr.dtype.kind == "O":
-        # None, NaN and pandas' NA (whose comparisons are neither true nor false:
-        # compared as None, so an empty column or one of NAs compares cleanly)
-        missing = np.fromiter(map(is_missing, arr), dtype=bool, count=len(arr))
-        if missing.any():
-            arr = arr.copy()
-            arr[missing] = None
-    else:
-        missing = np.zeros(len(arr), dtype=bool)
+    try:
+        hits = [np.asarray(arr == cat, dtype=bool) for cat in slot.categories]
+    except TypeError:  # pandas' NA compares as neither true nor false
+        arr = np.array([None if is_missing(x) else x for x in arr], dtype=object)
+        hits = [np.asarray(arr == cat, dtype=bool) for cat in slot.categories]
     matched = np.zeros(len(arr), dtype=bool)
-    for code, cat in enumerate(slot.categories):
-        hit = np.asarray(arr == cat, dtype=bool)
+    for code, hit in enumerate(hits):
         out[hit] = code
         matched |= hit
-    for i in np.flatnonzero(~matched & ~missing):
+    # Only the few values that match no category are looked at one by one: a
+    # missing one (None, NaN, NA) is missing, anything else a problem.
+    for i in np.flatnonzero(~matched):
         raw = arr[i]
-        _, failure = encode_value(slot, raw)
-        if failure is None:  # e.g. pandas' NA: missing, not an error
+        if is_missing(raw):
             continue
-        problems.append(_problem(failure, row=int(rows[i]), field=slot.id,
-                                 value=_jsonable(raw)))
+        _, failure = encode_value(slot, raw)
+        if failure is not None:
+            problems.append(_problem(failure, row=int(rows[i]), field=slot.id,
+                                     value=_jsonable(raw)))
     return out
 
 

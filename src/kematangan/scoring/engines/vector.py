@@ -303,7 +303,7 @@ def _chunk(plan: Plan, values: list[F64], out: _Out, a: int) -> None:
     tri = np.empty((len(plan.criteria), m), dtype=np.uint8)
     # Points are stored for bands and score criteria only: a condition's points
     # are looked up from its truth code (see _tables).
-    points = np.empty((len(plan.criteria), m), dtype=np.float64)
+    points: dict[int, F64] = {}
     ev = _Evaluator(part, tri, plan, m)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         for d in plan.derived:
@@ -345,7 +345,7 @@ def _class_score(plan: Plan, score: F64, row_max: F64) -> F64:
     return out
 
 
-def _scores(plan: Plan, tri: U8, points: F64) -> tuple[F64, F64, F64]:
+def _scores(plan: Plan, tri: U8, points: dict[int, F64]) -> tuple[F64, F64, F64]:
     m = tri.shape[1]
     score = np.zeros(m)
     upper = np.zeros(m)
@@ -383,7 +383,7 @@ def _tables(plan: Plan) -> list[tuple[F64, F64, F64]]:
     return found
 
 
-def _stages(plan: Plan, gates: U8, tri: U8, points: F64
+def _stages(plan: Plan, gates: U8, tri: U8, points: dict[int, F64]
             ) -> tuple[list[U8], npt.NDArray[np.int16], npt.NDArray[np.int16]]:
     m = tri.shape[1]
     stage = np.full(m, -1, dtype=np.int16)
@@ -417,7 +417,8 @@ def _stages(plan: Plan, gates: U8, tri: U8, points: F64
     return reached_by_stage, stage, stage_up
 
 
-def _criterion(step: CriterionStep, ev: _Evaluator, tri: U8, points: F64) -> None:
+def _criterion(step: CriterionStep, ev: _Evaluator, tri: U8,
+               points: dict[int, F64]) -> None:
     n = tri.shape[1]
     top = step.max_points
     pts: F64 | None = None
