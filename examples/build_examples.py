@@ -19,6 +19,8 @@ import xlsxwriter
 HERE = Path(__file__).resolve().parent
 TITLES = {
     "ppmk-ksm": "Quick Status KSM - PNPM Mandiri Perkotaan, Kota Contoh, Triwulan III",
+    "ppmk-ksm-checks": "Contoh isian yang saling bertentangan - KSM, Kota Contoh, "
+                       "Triwulan III",
     "ksm-unggulan": "Penilaian KSM Unggulan - Sub Specialist SMEs, Kota Contoh",
     "pemk-kub": "Perkembangan KUB - PEMK Kabupaten Kampar, Kecamatan Contoh",
     "poktan-2018": "Rekap Penilaian Kelas Kelompoktani 2018 - BPP Contoh",

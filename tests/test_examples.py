@@ -1,17 +1,17 @@
-"""The example sheets: each workbook matches the CSV it is built from, and the data in
-them is internally consistent (no arrears without a loan, no more savers than
-members, ...)."""
+"""The example sheets: each workbook matches the CSV it is built from, the data in
+them passes its ruleset's consistency checks (no arrears without a loan, no more
+savers than members, ...), and the sheet of planted inconsistencies is caught row
+by row."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pytest
 
 from kematangan import Scorer, list_rulesets
@@ -36,65 +36,54 @@ def test_example_workbook_scores_like_its_csv(name: str) -> None:
     np.testing.assert_array_equal(xlsx_batch.score, csv_batch.score)
 
 
-Check = Callable[[dict[str, npt.NDArray[np.float64]]], npt.NDArray[np.bool_]]
-"""Rows (as a boolean mask) where a sheet's data contradicts itself; a blank cell
-(NaN) never counts as a contradiction."""
+@pytest.mark.parametrize("name", [r.id for r in list_rulesets()])
+def test_example_sheet_passes_its_consistency_checks(name: str) -> None:
+    scorer = Scorer(name)
+    table = read_table(EXAMPLES / f"{name}.csv", scorer.ruleset)
+    batch = scorer.score_batch(table.columns, group_ids=table.group_ids)
+    assert [p for p in batch.issues if p.code == "check_failed"] == []
 
 
-def _at_most(a: str, b: str) -> tuple[str, Check]:
-    return f"{a} <= {b}", lambda c: c[a] > c[b]
-
-
-def _only_with(a: str, b: str) -> tuple[str, Check]:
-    """``a`` is positive (or true) only when ``b`` is true."""
-    return f"{a} only with {b}", lambda c: (c[a] > 0) & (c[b] == 0)
-
-
-def _both_or_neither(a: str, b: str) -> tuple[str, Check]:
-    return f"{a} > 0 exactly when {b} > 0", lambda c: (
-        ((c[a] > 0) & (c[b] == 0)) | ((c[a] == 0) & (c[b] > 0)))
-
-
-CONSISTENCY: dict[str, list[tuple[str, Check]]] = {
-    "ppmk-ksm": [_at_most("members_saving", "members"),
-                 _only_with("arrears_instalments", "revolving_fund_access"),
-                 _only_with("cadres_chosen_by_musyawarah", "local_cadres")],
-    "ksm-unggulan": [_at_most("members_saving", "members"),
-                     _at_most("members_with_business", "members"),
-                     _at_most("members_business_running", "members_with_business"),
-                     _at_most("members_business_grown", "members_business_running")],
-    "pemk-kub": [_at_most("members_saving", "members"),
-                 _at_most("members_poor", "members"),
-                 _only_with("arrears_instalments", "led_capital_access"),
-                 _only_with("loan_used_as_planned", "led_capital_access"),
-                 _only_with("led_capital_access", "village_has_led")],
-    "upk-pinjaman-bergulir": [
-        _at_most("ksm_arrears_3plus", "ksm_borrowing"),
-        _at_most("ksm_in_recovery", "ksm_arrears_3plus"),
-        _at_most("loans_outstanding_arrears_3plus", "loans_outstanding"),
-        _at_most("arrears_amount_3plus", "loans_outstanding_arrears_3plus"),
-        _both_or_neither("ksm_borrowing", "loans_outstanding"),
-        _both_or_neither("ksm_arrears_3plus", "loans_outstanding_arrears_3plus")],
+PLANTED = {
+    "KSM-101": [],  # the consistent row the others are copies of
+    "KSM-102": ["arrears_need_a_loan"],
+    "KSM-103": ["savers_within_members"],
+    "KSM-104": ["visits_match_last_visit"],
+    "KSM-105": ["plan_review_not_after_assessment"],
+    "KSM-106": ["plan_review_date_matches_months"],
+    "KSM-107": ["above_maximum"],  # a column total typed into one group's row
+    "KSM-108": ["cadre_answers_need_cadres"],
 }
 
 
-@pytest.mark.parametrize("name", sorted(CONSISTENCY))
-def test_example_sheet_is_internally_consistent(name: str) -> None:
-    ruleset = Scorer(name).ruleset
-    table = read_table(EXAMPLES / f"{name}.csv", ruleset)
+def planted() -> tuple[Scorer, dict[str, list[str]]]:
+    scorer = Scorer("ppmk-ksm")
+    table = read_table(EXAMPLES / "ppmk-ksm-checks.csv", scorer.ruleset)
     assert table.group_ids is not None
-    cols = {f.id: np.asarray(table.columns[f.id], dtype=np.float64)
-            for f in ruleset.fields if f.type != "category" and f.id in table.columns}
-    broken = {what: [str(table.group_ids[i]) for i in np.flatnonzero(bad(cols))]
-              for what, bad in CONSISTENCY[name]}
-    assert {k: v for k, v in broken.items() if v} == {}
+    batch = scorer.score_batch(table.columns, group_ids=table.group_ids,
+                               assessed_on=dt.date(2024, 9, 30))
+    found: dict[str, list[str]] = {str(g): [] for g in table.group_ids}
+    for p in batch.issues:
+        assert p.row is not None
+        found[str(table.group_ids[p.row - 1])].append(
+            p.params["check"] if p.code == "check_failed" else p.code)
+    return scorer, found
 
 
-def test_consistency_check_catches_an_inconsistent_row() -> None:
-    _, bad = _only_with("arrears_instalments", "revolving_fund_access")
-    cols = {"arrears_instalments": np.array([0.0, 4.0, 2.0, np.nan]),
-            "revolving_fund_access": np.array([0.0, 0.0, 1.0, 0.0])}
-    assert bad(cols).tolist() == [False, True, False, False]
+def test_every_planted_inconsistency_is_caught_on_its_own_row() -> None:
+    assert planted()[1] == PLANTED
+
+
+def test_workbook_of_planted_inconsistencies_matches_its_csv() -> None:
+    scorer = Scorer("ppmk-ksm")
+    batches = []
+    for suffix in (".csv", ".xlsx"):
+        table = read_table(EXAMPLES / f"ppmk-ksm-checks{suffix}", scorer.ruleset)
+        batches.append(scorer.score_batch(table.columns, group_ids=table.group_ids,
+                                          assessed_on=dt.date(2024, 9, 30)))
+    assert batches[0].stage.tolist() == batches[1].stage.tolist()
+    assert [p.params for p in batches[0].issues] == [
+        p.params for p in batches[1].issues]
 
 
 def _trend_builder() -> Any:

@@ -45,7 +45,10 @@ def _condition(rs: Ruleset, c: Criterion) -> str:
         return f"`{c.bands.field}` bands: " + "; ".join(
             f"`{b.interval}` → {b.points:g}" for b in c.bands.bands)
     if c.score is not None:
-        return f"points = `{c.score.field}`"
+        spec = next((f for f in rs.fields if f.id == c.score.field), None)
+        top = f" (at most {spec.max:g})" if spec is not None and spec.max is not None \
+            else ""
+        return f"points = `{c.score.field}`{top}"
     if c.at_least is not None:
         return f"at least {c.at_least.k} of {', '.join(c.at_least.of)}"
     if c.all_of is not None:
@@ -53,6 +56,10 @@ def _condition(rs: Ruleset, c: Criterion) -> str:
     if c.any_of is not None:
         return "any of " + ", ".join(c.any_of)
     return f"`{_cell(c.expr or '')}`"
+
+
+def _unit(unit: str | None, display: str) -> str:
+    return "shown as %" if display == "percent" else unit or ""
 
 
 def _confirmed(unconfirmed: Sequence[str]) -> str:
@@ -67,8 +74,8 @@ def ruleset_page(rs: Ruleset, example: Path | None = None) -> str:
     Examples
     --------
     >>> page = ruleset_page(load_ruleset("ppmk-ksm"))
-    >>> page.splitlines()[0]
-    '# ppmk-ksm 2.0.0: PNPM Mandiri Perkotaan KSM maturity (PPMK)'
+    >>> page.splitlines()[0].split(":")[1]
+    ' PNPM Mandiri Perkotaan KSM maturity (PPMK)'
     """
     out = [f"# {rs.id} {rs.version}: {rs.title.get('en')}", "",
            f"*{rs.title.get('id')}*", "",
@@ -83,7 +90,12 @@ def ruleset_page(rs: Ruleset, example: Path | None = None) -> str:
             out.append(f"  > {_cell(src.passage)}")
         if src.note:
             out.append(f"  {_cell(src.note)}")
-    out += ["", "## Fields", "",
+    out.append("")
+    if rs.subject.get("id") != "kelompok":
+        names = dict.fromkeys((rs.subject.get("en"), rs.subject.get("id")))
+        out += [f"Each record is one {' / '.join(names)}: explanations and reports "
+                "name it so.", ""]
+    out += ["## Fields", "",
             "| id | type | label (id / en) | unit | bounds | actionable | better |"
             " confirmed |",
             "|---|---|---|---|---|---|---|---|"]
@@ -95,23 +107,42 @@ def ruleset_page(rs: Ruleset, example: Path | None = None) -> str:
             lo = f"{f.min:g}" if f.min is not None else "-inf"
             hi = f"{f.max:g}" if f.max is not None else "inf"
             bounds = f"{lo} … {hi}"
+        unit = _unit(f.unit, f.display)
+        if f.role == "assessment_date":
+            unit = "assessment date"
         out.append(f"| `{f.id}` | {f.type} | {_cell(f.label.get('id'))} / "
-                   f"{_cell(f.label.get('en'))} | {f.unit or ''} | {bounds} | "
+                   f"{_cell(f.label.get('en'))} | {unit} | {bounds} | "
                    f"{'yes' if f.actionable else 'no'} | {f.better} | "
                    f"{_confirmed(f.unconfirmed)} |")
     if rs.derived:
-        out += ["", "## Derived values", "", "| id | expression | label |",
-                "|---|---|---|"]
+        out += ["", "## Derived values", "",
+                "| id | expression | unit | label | confirmed |", "|---|---|---|---|---|"]
         for d in rs.derived:
-            out.append(f"| `{d.id}` | `{_cell(d.expr)}` | {_cell(d.label.get('en'))} |")
+            out.append(f"| `{d.id}` | `{_cell(d.expr)}` | {_unit(d.unit, d.display)} | "
+                       f"{_cell(d.label.get('en'))} | {_confirmed(d.unconfirmed)} |")
     if rs.members is not None:
         out += ["", *_members_section(rs)]
+    if rs.checks:
+        out += ["", "## Consistency checks", "",
+                "A record that fails a check has a data problem with the check's "
+                "message, and the fields it sets aside are read as missing for that "
+                "record.", "",
+                "| id | consistent data satisfies | fields set aside | message |",
+                "|---|---|---|---|"]
+        for check in rs.checks:
+            aside = ", ".join(f"`{f}`" for f in check.fields) if check.fields else (
+                "every field it reads")
+            out.append(f"| `{check.id}` | `{_cell(check.require)}` | {aside} | "
+                       f"{_cell(check.message.get('en'))} |")
     out += ["", "## Criteria", "",
-            "| id | stage | gate | condition | points | missing | label |",
-            "|---|---|---|---|---|---|---|"]
+            "| id | stage | gate | condition | applies when | points | missing | "
+            "label |",
+            "|---|---|---|---|---|---|---|---|"]
     for c in rs.criteria:
+        applies = f"`{_cell(c.applies_when)}`" if c.applies_when else "always"
         out.append(f"| `{c.id}` | {c.stage or ''} | {'yes' if c.gate else ''} | "
-                   f"{_condition(rs, c)} | {criterion_max_points(rs, c):g} | "
+                   f"{_condition(rs, c)} | {applies} | "
+                   f"{criterion_max_points(rs, c):g} | "
                    f"{c.missing} | {_cell(c.label.get('en'))} |")
     if rs.stages:
         out += ["", "## Stages", "", "| # | id | label (id / en) | rule | gates |",
@@ -266,7 +297,8 @@ def _example_section(rs: Ruleset, example: Path) -> list[str]:
         out.append(f"| exit-ready | {s['exit_ready']} |")
     errors = sum(1 for i in table.issues if i.severity == "error")
     out.append(f"| cells the reader could not use | {errors} |")
-    out.append(f"| rows with a value out of bounds | {s['records_with_issues']} |")
+    out.append(f"| rows with a data problem (out of bounds or inconsistent) | "
+               f"{s['records_with_issues']} |")
     return out
 
 

@@ -108,7 +108,7 @@ def test_portfolio_page_has_distributions_blockers_and_exit_count() -> None:
     for title in ("Sebaran tahap", "Sebaran kelas", "Penghambat yang paling sering",
                   "Kelompok siap dilepas", "Alasan utama"):
         assert title in page
-    assert "1 / 19" in page
+    assert f"1 / {len(scorer('ppmk-ksm').ruleset.tests)}" in page
 
 
 @pytest.mark.parametrize("name", BUNDLED)
@@ -120,7 +120,23 @@ def test_portfolio_table_is_cut_at_max_rows() -> None:
     s = scorer("ppmk-ksm")
     batch = s.score_batch([c.record for c in s.ruleset.tests])
     page = portfolio_report_html(batch, s, max_rows=2)
-    assert "Menampilkan 2 dari 19 kelompok." in page
+    assert f"Menampilkan 2 dari {len(batch)} kelompok." in page
+
+
+def test_portfolio_of_a_ruleset_with_a_subject_names_it() -> None:
+    s = scorer("upk-pinjaman-bergulir")
+    batch = s.score_batch([c.record for c in s.ruleset.tests])
+    page = portfolio_report_html(batch, s)
+    assert "Jumlah UPK" in page and "UPK dengan masalah data" in page
+    assert "kelompok" not in page.lower()
+    assert "Number of UPKs" in portfolio_report_html(batch, s, lang="en")
+
+
+def test_portfolio_lists_what_the_source_does_not_confirm() -> None:
+    s = scorer("upk-pinjaman-bergulir")
+    page = portfolio_report_html(s.score_batch([s.ruleset.tests[0].record]), s)
+    assert "Belum dikonfirmasi sumber" in page
+    assert "rumus Repayment Rate (RR)" in page
 
 
 def test_data_is_escaped() -> None:

@@ -21,7 +21,7 @@ def ksm02() -> Explanation:
 @pytest.mark.parametrize("render", [render_text, render_markdown])
 def test_indonesian_is_the_default(render: Render) -> None:
     text = render(ksm02())
-    for heading in ("Tahap saat ini: Penumbuhan", "Yang menahan kelompok",
+    for heading in ("Tahap saat ini: Penumbuhan", "Penghambat",
                     "Jarak ke tingkat berikutnya", "Langkah berikutnya",
                     "Data yang dipakai", "Siap dilepas: belum"):
         assert heading in text
@@ -40,14 +40,14 @@ def test_english_on_request(render: Render) -> None:
 def test_every_rendering_names_the_ruleset_and_inputs(render: Render) -> None:
     e = ksm02()
     text = render(e)
-    assert e.ruleset.hash in text and "ppmk-ksm versi 2.0.0" in text
+    assert e.ruleset.hash in text and f"ppmk-ksm versi {e.ruleset.version}" in text
     assert "Jumlah anggota" in text and "10 orang" in text
 
 
 def test_text_lists_reasons_with_condition_data_and_advice() -> None:
     text = render_text(ksm02())
-    assert ("1. Administrasi kelompok tertib: tidak terpenuhi, 5 poin hilang, "
-            "menahan tahap") in text
+    assert ("1. Administrasi kelompok tertib: tidak terpenuhi, kurang 5 poin, "
+            "menghambat naik tahap") in text
     assert "Syarat: Buku administrasi (anggota dan keuangan) tertib: ya" in text
     assert "Data: Buku administrasi (anggota dan keuangan) tertib = tidak" in text
     assert "Saran: Perbarui buku anggota" in text

@@ -132,10 +132,12 @@ def test_a_field_the_group_cannot_change_is_no_path() -> None:
 
 
 def test_missing_value_with_a_meaning_may_be_filled_in() -> None:
+    # A blank RUK review (no date, no months) means no RUK: the step is a review
+    # now, not a value invented in the past.
     s = scorer("ksm-unggulan")
     ns = next_steps(s.score(case("ksm-unggulan", "KSM-19")), s, "unggulan")
     assert ns is not None and ns.reachable
-    assert ("business_plan_months_since_review", None, 12.0) in changes(ns)
+    assert ("business_plan_months_since_review", None, 0.0) in changes(ns)
 
 
 def test_points_hidden_by_missing_data_ask_to_record_it_first() -> None:

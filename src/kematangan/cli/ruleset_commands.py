@@ -32,13 +32,19 @@ def list_bundled() -> None:
 
 @rulesets_app.command("show")
 def show(ruleset: RulesetArg, lang: LangOpt = "id") -> None:
-    """Show a ruleset's stages, criteria and classes as a readable table."""
+    """Show a ruleset's stages, criteria (with their conditions and points),
+    classes, data checks and unconfirmed assumptions as readable text."""
     from kematangan.criteria import load_ruleset
+    from kematangan.criteria.meaning import criterion_max_points
+    from kematangan.explain.conditions import describe_condition, unconfirmed_notes
+    from kematangan.explain.facts import context
+    from kematangan.explain.wording import fmt_number, word
 
     try:
         rs = load_ruleset(ruleset)
     except KematanganError as err:
         fail(str(err))
+    ctx = context(rs)
     typer.echo(f"{rs.id} {rs.version}: {rs.title.get(lang)}")
     for stage in [*rs.stages, None]:
         crits = [c for c in rs.criteria
@@ -49,11 +55,23 @@ def show(ruleset: RulesetArg, lang: LangOpt = "id") -> None:
                    f"({stage.id if stage else 'no stage'})")
         for c in crits:
             mark = "gate" if c.gate else "    "
-            typer.echo(f"  [{mark}] {c.id:32} {c.label.get(lang)}")
+            points = fmt_number(criterion_max_points(rs, c), lang)
+            typer.echo(f"  [{mark}] {c.id:32} {c.label.get(lang)} "
+                       f"({points} {word('points_word', lang)})")
+            typer.echo(f"         {describe_condition(ctx, c).get(lang)}")
     if rs.classes:
         typer.echo("")
         for k in rs.classes:
             typer.echo(f"  class {k.id:20} {k.interval!s:14} {k.label.get(lang)}")
+    if rs.checks:
+        typer.echo(f"\n{word('checks', lang)}")
+        for check in rs.checks:
+            typer.echo(f"  {check.id}: {check.message.get(lang)}")
+    notes = unconfirmed_notes(ctx)
+    if notes:
+        typer.echo(f"\n{word('unconfirmed_heading', lang)}")
+        for note in notes:
+            typer.echo(f"  - {note.get(lang)}")
 
 
 @rulesets_app.command("validate")

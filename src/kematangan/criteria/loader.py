@@ -165,7 +165,7 @@ def parse_ruleset(text: str | bytes, file: str | None = None, *,
       <ruleset>:1:1: sources: required key 'sources' is missing (fix: add 'sources')
       <ruleset>:1:1: fields: required key 'fields' is missing (fix: add 'fields')
       <ruleset>:1:1: criteria: required key 'criteria' is missing (fix: add 'criteria')
-      <ruleset>:4:1: unknown_key: unknown key 'unknown_key' (fix: keys allowed here: format, id, version, title, description, sources, group_id, fields, derived, checks, criteria, stages, classes, exit, members, tests, family, valid_from, valid_until, history)
+      <ruleset>:4:1: unknown_key: unknown key 'unknown_key' (fix: keys allowed here: format, id, version, title, description, sources, group_id, subject, fields, derived, checks, criteria, stages, classes, exit, members, tests, family, valid_from, valid_until, history)
     """
     ruleset, problems = validate_ruleset(text, file, limits=limits)
     if problems or ruleset is None:

@@ -425,6 +425,11 @@ class Ruleset(StrictModel):
     description: Text
     sources: list[Source] = Field(min_length=1)
     group_id: GroupIdSpec = Field(default_factory=GroupIdSpec)
+    subject: Text = Field(
+        default_factory=lambda: Text(id="kelompok", en="group"),
+        description="What one record is, as explanations and reports name it: "
+        "'kelompok' / 'group' by default, e.g. {id: UPK, en: UPK} for a ruleset that "
+        "rates finance units.")
     fields: list[FieldSpec] = Field(min_length=1)
     derived: list[Derived] = Field(default_factory=list)
     checks: list[Check] = Field(

@@ -87,17 +87,41 @@ def summary_lines(e: Explanation, lang: str = "id") -> list[str]:
     return lines
 
 
+def _label(v: Value, lang: str) -> str:
+    """A value's label, saying what about it is not confirmed by the source."""
+    notes = [word(f"unconfirmed_{u}", lang) for u in v.unconfirmed
+             if u in ("meaning", "formula")]
+    return v.label.get(lang) + "".join(f" ({n})" for n in notes)
+
+
+def _shown(v: Value, lang: str) -> str:
+    return fmt_value(v.value, v.unit, lang, v.display)
+
+
 def _values(values: list[Value], lang: str) -> str:
-    return "; ".join(f"{v.label.get(lang)} = {fmt_value(v.value, v.unit, lang)}"
-                     for v in values)
+    return "; ".join(f"{_label(v, lang)} = {_shown(v, lang)}" for v in values)
 
 
 def _reason(r: Reason, lang: str) -> tuple[str, list[str]]:
     lost = fmt_number(r.points_lost, lang)
-    parts = [word(r.outcome.value, lang)]
-    if r.points_lost > 0:
-        key = "points_at_stake" if r.outcome.value == "unknown" else "points_lost"
-        parts.append(f"{lost} {word(key, lang)}")
+    if r.outcome.value == "unknown":
+        parts = [word("unknown", lang)]
+        if r.points_lost > 0:
+            parts.append(word("points_at_stake", lang).format(n=lost))
+    elif r.scored:
+        # Judged by its points, not pass or fail: "skor 30 dari 50 (kurang 20 poin)".
+        text = word("scored", lang).format(points=fmt_number(r.points, lang),
+                                           max=fmt_number(r.max_points, lang))
+        notes = [word("points_lost", lang).format(n=lost)] if r.points_lost > 0 else []
+        if r.max_unconfirmed:
+            notes.append(word("max_unconfirmed", lang))
+        if notes:
+            text += " (" + "; ".join(notes) + ")"
+        parts = [r.band.get(lang), text] if r.band is not None else [text]
+    else:
+        parts = [word(r.outcome.value, lang)]
+        if r.points_lost > 0:
+            parts.append(word("points_lost", lang).format(n=lost))
     parts += [word(f"blocks_{b}", lang) for b in r.blocks]
     head = f"{r.label.get(lang)}: " + ", ".join(parts)
     details = [f"{word('condition', lang)}: {r.condition.get(lang)}"]
@@ -135,7 +159,8 @@ def _gap_items(e: Explanation, lang: str) -> list[tuple[str, list[str]]]:
         c = g.class_
         bound = word("min_score" if c.inclusive else "more_than", lang)
         details = [f"{word('points_short', lang)}: {fmt_number(c.points_short, lang)}"
-                   f" ({bound} {fmt_number(c.threshold, lang)})"]
+                   f" ({bound} {fmt_number(c.threshold, lang)})"
+                   ] if c.points_short > 0 else []
         if c.missing:
             details.append(f"{word('gates_missing', lang)}: "
                            f"{_labels(e, c.missing, lang)}")
@@ -171,8 +196,8 @@ def _steps(e: Explanation, ns: NextSteps, lang: str) -> list[Block]:
     items = []
     for s in ns.steps:
         head = "; ".join(
-            f"{c.label.get(lang)}: {fmt_value(c.before, c.unit, lang)} → "
-            f"{fmt_value(c.after, c.unit, lang)}" for c in s.changes)
+            f"{c.label.get(lang)}: {fmt_value(c.before, c.unit, lang, c.display)} → "
+            f"{fmt_value(c.after, c.unit, lang, c.display)}" for c in s.changes)
         details = []
         if s.meets:
             details.append(f"{word('meets', lang)}: {_labels(e, s.meets, lang)}")
@@ -197,7 +222,7 @@ def _steps(e: Explanation, ns: NextSteps, lang: str) -> list[Block]:
         blocks.append(Para(f"{word('after_steps', lang)}: " + ", ".join(parts)
                            + f" ({word('verified', lang)})."))
     if ns.blockers:
-        blocks.append(Para(f"{word('no_path', lang)}:"))
+        blocks.append(Para(f"{word('no_path', lang, e.subject)}:"))
         blocks.append(Items(False, [(b.message.get(lang), []) for b in ns.blockers]))
     return blocks
 
@@ -213,11 +238,18 @@ def build_document(e: Explanation, lang: str = "id") -> list[Block]:
         f"{e.ruleset.hash})"))
     blocks.append(Items(False, [(line, []) for line in summary_lines(e, lang)]))
 
-    blocks.append(Heading(2, word("reasons", lang), "reasons"))
+    blocks.append(Heading(2, word("reasons", lang, e.subject), "reasons"))
     if e.reasons:
         blocks.append(Items(True, [_reason(r, lang) for r in e.reasons]))
     else:
         blocks.append(Para(word("no_reasons", lang)))
+    if e.not_applicable:
+        blocks.append(Heading(2, word("not_applicable_to", lang, e.subject),
+                              "not_applicable"))
+        blocks.append(Items(False, [
+            (f"{n.label.get(lang)}: {word('not_applicable', lang)} "
+             f"({word('applies_when', lang)} {n.condition.get(lang)})", [])
+            for n in e.not_applicable]))
 
     gap_items = _gap_items(e, lang)
     if gap_items:
@@ -232,18 +264,21 @@ def build_document(e: Explanation, lang: str = "id") -> list[Block]:
 
     blocks.append(Heading(2, word("data_used", lang), "data"))
     blocks.append(TableBlock([word("field", lang), word("value", lang)],
-                        [[v.label.get(lang), fmt_value(v.value, v.unit, lang)]
-                         for v in e.inputs]))
+                             [[_label(v, lang), _shown(v, lang)] for v in e.inputs]))
     if e.derived:
         blocks.append(Heading(3, word("derived", lang)))
         blocks.append(TableBlock([word("field", lang), word("value", lang)],
-                            [[v.label.get(lang), fmt_value(v.value, v.unit, lang)]
-                             for v in e.derived]))
+                                 [[_label(v, lang), _shown(v, lang)]
+                                  for v in e.derived]))
     if e.issues:
         blocks.append(Heading(2, word("issues", lang), "issues"))
         labels = {v.name: v.label.get(lang) for v in e.inputs}
-        texts = [(i.field or "", i.problem(lang), i.fix(lang)) for i in e.issues]
-        blocks.append(Items(False, [
-            (f"{labels.get(name, name)}: {problem} ({word('fix', lang)}: {fix})", [])
-            for name, problem, fix in texts]))
+        items: list[tuple[str, list[str]]] = []
+        for i in e.issues:
+            # A consistency check names every field it set aside.
+            names = [i.field] if i.field else list(i.params.get("fields") or [])
+            where = ", ".join(labels.get(n, n) for n in names)
+            text = f"{i.problem(lang)} ({word('fix', lang)}: {i.fix(lang)})"
+            items.append((f"{where}: {text}" if where else text, []))
+        blocks.append(Items(False, items))
     return blocks

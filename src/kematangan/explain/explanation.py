@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kematangan.explain.conditions import describe_applies
 from kematangan.explain.facts import ScorerLike, context
 from kematangan.explain.gaps import gaps, level_index
 from kematangan.explain.reasons import reasons
@@ -9,12 +10,12 @@ from kematangan.explain.steps import next_steps
 from kematangan.explain.types import (
     Explanation,
     Level,
+    NotApplicable,
     PointsLine,
     RulesetStamp,
-    Value,
 )
 from kematangan.explain.wording import pair
-from kematangan.scoring import Assessment
+from kematangan.scoring import Assessment, Outcome
 
 __all__ = ["explain"]
 
@@ -45,11 +46,15 @@ def explain(assessment: Assessment, scorer: ScorerLike, *, k: int | None = None
     stage_i = level_index(plan.stage_ids, a.stage)
     class_i = level_index(plan.class_ids, a.class_)
     lines = []
+    # Criteria that do not apply leave the maximum, here as in the score.
+    applies = {c.id for c in plan.criteria
+               if a.outcomes[c.id].outcome != Outcome.NOT_APPLICABLE}
     if rs.stages:
         groups = [*enumerate(plan.stage_members), (-1, tuple(
             c.index for c in plan.criteria if c.stage < 0))]
         for s, members in groups:
-            top = sum(plan.criteria[c].max_points for c in members)
+            top = sum(plan.criteria[c].max_points for c in members
+                      if plan.criteria[c].id in applies)
             if top > 0:
                 lines.append(PointsLine(
                     name=rs.stages[s].id if s >= 0 else None,
@@ -59,7 +64,7 @@ def explain(assessment: Assessment, scorer: ScorerLike, *, k: int | None = None
     else:
         lines = [PointsLine(name=c.id, label=rs.criteria[c.index].label,
                             points=a.outcomes[c.id].points, max_points=c.max_points)
-                 for c in plan.criteria if c.max_points > 0]
+                 for c in plan.criteria if c.max_points > 0 and c.id in applies]
     found_reasons = reasons(a, ctx.scorer, k)
     found_gaps = gaps(a, ctx.scorer)
     plans = (next_steps(a, ctx.scorer, "next_stage"),
@@ -72,10 +77,16 @@ def explain(assessment: Assessment, scorer: ScorerLike, *, k: int | None = None
         if ns is not None:
             named |= {c for s in ns.steps for c in s.meets}
             named |= {b.criterion for b in ns.blockers if b.criterion is not None}
+    not_applicable = []
+    for c in rs.criteria:
+        condition = describe_applies(ctx, c)
+        if c.id not in applies and condition is not None:
+            not_applicable.append(NotApplicable(criterion=c.id, label=c.label,
+                                                condition=condition))
     return Explanation(
         ruleset=RulesetStamp(id=rs.id, version=rs.version, hash=rs.content_hash,
                              title=rs.title),
-        group_id=a.group_id, stage=a.stage, stage_upper=a.stage_upper,
+        subject=rs.subject, group_id=a.group_id, stage=a.stage, stage_upper=a.stage_upper,
         class_=a.class_, class_upper=a.class_upper, score=a.score,
         score_upper=a.score_upper, max_score=a.max_score, exit_ready=a.exit_ready,
         stages=[Level(id=s.id, label=s.label, reached=i <= stage_i)
@@ -85,13 +96,12 @@ def explain(assessment: Assessment, scorer: ScorerLike, *, k: int | None = None
                        high=k.interval.high) for i, k in enumerate(rs.classes)],
         points=lines,
         reasons=found_reasons,
+        not_applicable=not_applicable,
         gaps=found_gaps,
         next_stage=plans[0],
         next_class=plans[1],
-        inputs=[Value(name=f.id, kind="field", label=f.label,
-                      value=a.inputs.get(f.id), unit=f.unit) for f in rs.fields],
-        derived=[Value(name=d.id, kind="derived", label=d.label,
-                       value=a.derived.get(d.id), unit=d.unit) for d in rs.derived],
+        inputs=[ctx.value(f.id, a.inputs.get(f.id)) for f in rs.fields],
+        derived=[ctx.value(d.id, a.derived.get(d.id)) for d in rs.derived],
         issues=list(a.issues),
         labels={c.id: c.label for c in rs.criteria if c.id in named},
     )

@@ -11,11 +11,13 @@ import os
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Literal
 
 from kematangan.criteria import expr as ex
 from kematangan.criteria.loader import load_ruleset
 from kematangan.criteria.ruleset import Criterion, Derived, FieldSpec, Ruleset, Text
 from kematangan.errors import InputError
+from kematangan.explain.types import Value
 from kematangan.scoring import Assessment, Scorer
 
 __all__ = ["Context", "ScorerLike", "context"]
@@ -34,6 +36,8 @@ class Context:
     criteria: dict[str, Criterion]
     index: dict[str, int]
     names: dict[str, tuple[str, ...]]
+    """The fields and derived values a criterion reads: its condition and, when
+    it has one, its ``applies_when``."""
     subs: dict[str, tuple[str, ...]]
     reads: dict[str, frozenset[str]]
 
@@ -57,6 +61,29 @@ class Context:
         if name in self.derived:
             return self.derived[name].unit
         return None
+
+    def display(self, name: str) -> Literal["number", "percent", "date"]:
+        """How a field or derived value is shown (``percent``: a share as 75%)."""
+        spec = self.fields.get(name) or self.derived.get(name)
+        if isinstance(spec, FieldSpec) and spec.type == "date":
+            return "date"
+        return spec.display if spec is not None else "number"
+
+    def unconfirmed(self, name: str) -> list[Literal["min", "max", "meaning",
+                                                     "formula"]]:
+        """What about a field or derived value is a working assumption."""
+        if name in self.fields:
+            return list(self.fields[name].unconfirmed)
+        if name in self.derived:
+            return list(self.derived[name].unconfirmed)
+        return []
+
+    def value(self, name: str, value: object) -> Value:
+        """A field's or derived value's :class:`Value`, as explanations show it."""
+        return Value(name=name, kind="field" if name in self.fields else "derived",
+                     label=self.label(name), value=value, unit=self.unit(name),
+                     display=self.display(name),
+                     unconfirmed=self.unconfirmed(name))
 
     def check(self, assessment: Assessment) -> None:
         """Raise :class:`InputError` unless ``assessment`` came from this ruleset."""
@@ -124,13 +151,15 @@ def _build(scorer: Scorer) -> Context:
     names: dict[str, tuple[str, ...]] = {}
     subs: dict[str, tuple[str, ...]] = {}
     for c in rs.criteria:
+        found: set[str] = set()
         if c.kind == "expr":
             assert c.expr is not None
-            names[c.id] = tuple(sorted(ex.names(ex.parse(c.expr))))
+            found |= ex.names(ex.parse(c.expr))
         elif c.field_ref is not None:
-            names[c.id] = (c.field_ref,)
-        else:
-            names[c.id] = ()
+            found.add(c.field_ref)
+        if c.applies_when is not None:
+            found |= ex.names(ex.parse(c.applies_when))
+        names[c.id] = tuple(sorted(found))
         if c.at_least is not None:
             subs[c.id] = tuple(c.at_least.of)
         elif c.all_of or c.any_of:

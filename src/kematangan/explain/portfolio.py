@@ -51,8 +51,8 @@ def portfolio(batch: BatchResult, ruleset_or_scorer: ScorerLike, k: int = 3
     >>> scorer = Scorer("ppmk-ksm")
     >>> p = portfolio(scorer.score_batch([c.record for c in scorer.ruleset.tests]),
     ...               scorer)
-    >>> p.records, p.exit_ready, p.blockers[0][0]
-    (19, 1, 'repayment_current')
+    >>> p.records == len(scorer.ruleset.tests), p.exit_ready, p.blockers[0][0]
+    (True, 1, 'admin_books')
     """
     ctx = context(ruleset_or_scorer)
     plan, raw, rs = batch.plan, batch.raw, ctx.ruleset

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kematangan.criteria.ruleset import Criterion, Text
 from kematangan.explain.conditions import describe_condition, observed_values
 from kematangan.explain.facts import ScorerLike, context
 from kematangan.explain.types import Blocks, Reason
@@ -171,13 +172,32 @@ def reasons(assessment: Assessment, ruleset_or_scorer: ScorerLike,
             blocks.append("class")
         if r.blocks_exit[ci, 0]:
             blocks.append("exit")
+        scored = c.score is not None or c.bands is not None
         out.append(Reason(
             rank=pos + 1, criterion=c.id, label=c.label, outcome=res.outcome,
             points=res.points, max_points=res.max_points,
             points_lost=float(r.lost[ci, 0]), blocks=blocks, stage=c.stage,
             condition=describe_condition(ctx, c),
-            observed=observed_values(ctx, c, assessment), advice=c.advice))
+            observed=observed_values(ctx, c, assessment), advice=c.advice,
+            scored=scored, band=_band(c, assessment),
+            max_unconfirmed=c.score is not None
+            and "max" in ctx.unconfirmed(c.score.field)))
     return out
+
+
+def _band(c: Criterion, a: Assessment) -> Text | None:
+    """The label of the band a banded criterion's value fell in (the last band
+    holding it, as its points are)."""
+    if c.bands is None:
+        return None
+    value = a.derived.get(c.bands.field, a.inputs.get(c.bands.field))
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    found = None
+    for band in c.bands.bands:
+        if band.interval.contains(float(value)):
+            found = band.label
+    return found
 
 
 def batch_reasons(batch: BatchResult, k: int = 3) -> dict[str, npt.NDArray[np.object_]]:

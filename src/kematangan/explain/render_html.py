@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from kematangan.explain.conditions import unconfirmed_notes
 from kematangan.explain.document import (
     Block,
     Heading,
@@ -171,21 +172,22 @@ def portfolio_report_html(batch: BatchResult, ruleset_or_scorer: ScorerLike,
         raise ValueError(f"unknown language {lang!r}; use 'id' or 'en'")
     p = portfolio(batch, ruleset_or_scorer, k)
     rs = p.ctx.ruleset
-    title = f"{word('portfolio', lang)}: {p.title.get(lang)}"
+    who = rs.subject
+    title = f"{word('portfolio', lang, who)}: {p.title.get(lang)}"
     body = [f"<h1>{escape(title)}</h1>",
             f'<p class="stamp">{escape(word("ruleset", lang))}: {escape(rs.id)} '
             f"{escape(word('version', lang))} {escape(rs.version)}, "
             f"{escape(word('hash', lang))} {escape(p.ruleset.hash)}</p>"]
-    cards = [(word("records", lang), str(p.records)),
-             (word("with_issues", lang), str(p.with_issues))]
+    cards = [(word("records", lang, who), str(p.records)),
+             (word("with_issues", lang, who), str(p.with_issues))]
     if p.exit_rule:
-        cards.insert(1, (word("exit_ready_count", lang), str(p.exit_ready)))
+        cards.insert(1, (word("exit_ready_count", lang, who), str(p.exit_ready)))
     body.append('<div class="cards">' + "".join(
         f'<div class="card"><div>{escape(name)}</div><div class="big">{escape(v)}'
         "</div></div>" for name, v in cards) + "</div>")
     if p.exit_rule and p.records:
-        body.append(bar_chart(word("exit_ready_count", lang), [Bar(
-            word("exit_ready_count", lang), p.exit_ready, p.records, GOOD,
+        body.append(bar_chart(word("exit_ready_count", lang, who), [Bar(
+            word("exit_ready_count", lang, who), p.exit_ready, p.records, GOOD,
             f"{p.exit_ready} / {p.records}")]))
     if rs.stages:
         body.append(f'<h2 id="stages">{escape(word("stage_distribution", lang))}</h2>')
@@ -194,7 +196,7 @@ def portfolio_report_html(batch: BatchResult, ruleset_or_scorer: ScorerLike,
             for sid, label, n in p.stages]))
         if p.stage_undetermined:
             body.append(f"<p>{escape(word('undetermined', lang))}: "
-                        f"{p.stage_undetermined} {escape(word('groups', lang))}</p>")
+                        f"{p.stage_undetermined} {escape(word('groups', lang, who))}</p>")
     if rs.classes:
         body.append(f'<h2 id="classes">{escape(word("class_distribution", lang))}'
                     "</h2>")
@@ -203,7 +205,7 @@ def portfolio_report_html(batch: BatchResult, ruleset_or_scorer: ScorerLike,
             for cid, label, n in p.classes]))
         if p.class_undetermined:
             body.append(f"<p>{escape(word('undetermined', lang))}: "
-                        f"{p.class_undetermined} {escape(word('groups', lang))}</p>")
+                        f"{p.class_undetermined} {escape(word('groups', lang, who))}</p>")
     body.append(f'<h2 id="blockers">{escape(word("common_blockers", lang))}</h2>')
     if p.blockers:
         body.append(bar_chart(word("common_blockers", lang), [
@@ -213,6 +215,13 @@ def portfolio_report_html(batch: BatchResult, ruleset_or_scorer: ScorerLike,
         body.append(f"<p>{escape(word('none', lang))}</p>")
     body.append(f'<h2 id="groups">{escape(word("top_reasons", lang))}</h2>')
     body.append(_group_table(batch, p, lang, k, max_rows))
+    notes = unconfirmed_notes(p.ctx)
+    if notes:
+        # Working assumptions stand beside the figures they shape.
+        body.append(f'<h2 id="unconfirmed">{escape(word("unconfirmed_heading", lang))}'
+                    "</h2>")
+        body.append('<ul class="items">' + "".join(
+            f"<li>{escape(n.get(lang))}</li>" for n in notes) + "</ul>")
     return page(title, lang, "\n".join(body))
 
 
@@ -225,7 +234,7 @@ def _group_table(batch: BatchResult, p: Portfolio, lang: str, k: int, max_rows: 
     crit_names = {c.id: c.label.get(lang) for c in rs.criteria}
     gids = batch.group_ids if batch.group_ids is not None else [None] * len(batch)
     stage, klass, score = batch.stage, batch.class_, batch.score
-    header = [word("group", lang)]
+    header = [word("group", lang, rs.subject)]
     header += [word("current_stage", lang)] if rs.stages else []
     header += [word("class", lang)] if rs.classes else []
     header += [word("score", lang)]
@@ -243,6 +252,6 @@ def _group_table(batch: BatchResult, p: Portfolio, lang: str, k: int, max_rows: 
         rows.append(row)
     note = ""
     if n < len(batch):
-        note = "<p>" + escape(word("rows_shown", lang).format(
+        note = "<p>" + escape(word("rows_shown", lang, rs.subject).format(
             shown=n, total=len(batch))) + "</p>"
     return table(header, rows) + note

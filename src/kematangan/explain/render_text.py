@@ -29,7 +29,7 @@ def render_text(explanation: Explanation, lang: str = "id") -> str:
     ...                            scorer))
     >>> print(text.splitlines()[0])
     Penjelasan hasil penilaian: KSM-02
-    >>> "Tahap saat ini: Penumbuhan" in text, "Yang menahan kelompok" in text
+    >>> "Tahap saat ini: Penumbuhan" in text, "Penghambat" in text
     (True, True)
     """
     _check_lang(lang)

@@ -47,11 +47,15 @@ _CANDIDATES = 10
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """Why a criterion cannot be met by actionable changes."""
+    """Why a criterion cannot be met by actionable changes. For ``record_first``,
+    ``alternatives`` are the smallest sets of blank fields any one of which, once
+    recorded, lets the criterion be judged (a review date with the assessment
+    date, or the months since the review)."""
 
     kind: BlockerKind
     criterion: str
     fields: tuple[str, ...]
+    alternatives: tuple[tuple[str, ...], ...] = ()
 
 
 def _isnan(x: float) -> bool:
@@ -84,6 +88,14 @@ class Solver:
             found: set[float] = set()
             _constants(step, derived, found)
             self.consts[step.id] = tuple(sorted(found))
+        self.day = next((self.slot[f.id] for f in ctx.ruleset.fields
+                         if f.role == "assessment_date"), None)
+        """The slot of the assessment date, the date an event held now gets."""
+        self.blank_means: dict[str, frozenset[str]] = {
+            c.id: _tested_for_blank(ex.parse(c.expr)) if c.expr else frozenset()
+            for c in ctx.ruleset.criteria}
+        """Fields whose blank a criterion's expression gives a meaning (``known``,
+        ``missing``): a value for them may be proposed even when blank."""
 
     # -- probing ---------------------------------------------------------------
 
@@ -169,7 +181,7 @@ class Solver:
         if c.missing == "unknown" and now == -1:
             blank = [f for f in reads if _isnan(vals[self.slot[f]])]
             if blank:
-                return Failure("record_first", cid, tuple(blank))
+                return self.record_first(cid, vals, blank)
         direct = self._direct(c, vals)
         if isinstance(direct, Failure):
             return direct
@@ -273,13 +285,52 @@ class Solver:
                 "no_solution", c.id, tuple(sorted(self.ctx.reads[c.id])))
         return {i: v for i, v in changes.items() if v != vals[i]}
 
+    def record_first(self, cid: str, vals: Sequence[float], blank: Sequence[str]
+                     ) -> Failure:
+        """The blank fields to record before ``cid`` can be judged: the smallest
+        sets that settle it whatever values they get (tried with each field's
+        lowest and highest value), or all of ``blank`` when no set of up to three
+        fields does."""
+        found: list[tuple[str, ...]] = []
+        for size in range(1, min(3, len(blank)) + 1):
+            for combo in itertools.combinations(blank, size):
+                slots = [self.slot[f] for f in combo]
+                tries = itertools.product(*(self._extremes(i, vals) for i in slots))
+                if all(self.outcome(apply_changes(vals, dict(zip(slots, t,
+                                                                  strict=True))),
+                                    cid) != -1 for t in tries):
+                    found.append(combo)
+            if found:
+                break
+        alternatives = tuple(found) or (tuple(blank),)
+        fields = tuple(sorted({f for alt in alternatives for f in alt}))
+        return Failure("record_first", cid, fields, alternatives)
+
+    def _extremes(self, i: int, vals: Sequence[float]) -> tuple[float, float]:
+        """Two valid values far apart for slot ``i``, only to see whether recording
+        it settles a criterion."""
+        spec = self.specs[i]
+        if spec.type == "date":
+            day = vals[self.day] if self.day is not None else NAN
+            day = 0.0 if _isnan(day) else day
+            return day, day - 4000.0
+        if spec.type == "boolean":
+            return 0.0, 1.0
+        if spec.type == "category":
+            return 0.0, float(max(0, len(spec.categories or ()) - 1))
+        low = float(spec.min) if spec.min is not None else 0.0
+        return low, float(spec.max) if spec.max is not None else low + 1.0
+
     def _search(self, cid: str, vals: Sequence[float], *, relax: bool = False
                 ) -> Changes | None:
         c = self.ctx.criteria[cid]
         slots = [self.slot[f] for f in sorted(self.ctx.reads[cid])
                  if (relax or self.specs[self.slot[f]].actionable)
-                 and (not _isnan(vals[self.slot[f]]) or c.missing != "unknown")]
-        cands = {i: self.candidates(cid, i, vals[i], relax=relax) for i in slots}
+                 and (not _isnan(vals[self.slot[f]]) or c.missing != "unknown"
+                      or f in self.blank_means[cid])]
+        day = vals[self.day] if self.day is not None else NAN
+        cands = {i: self.candidates(cid, i, vals[i], relax=relax, day=day)
+                 for i in slots}
         slots = [i for i in slots if cands[i]]
         budget = self.probes + _MAX_PROBES
         for size in range(1, min(_MAX_FIELDS, len(slots)) + 1):
@@ -297,11 +348,15 @@ class Solver:
                 return self._refine(cid, vals, best[1])
         return None
 
-    def candidates(self, cid: str, i: int, old: float, *, relax: bool = False
-                   ) -> list[float]:
-        """Values worth trying for slot ``i``, nearest to ``old`` first."""
+    def candidates(self, cid: str, i: int, old: float, *, relax: bool = False,
+                   day: float = NAN) -> list[float]:
+        """Values worth trying for slot ``i``, nearest to ``old`` first. A date
+        the group can change is an event it can hold again (a plan review): on the
+        assessment date ``day``, never another invented date."""
         spec = self.specs[i]
-        if spec.type == "boolean":
+        if spec.type == "date":
+            raw = [] if _isnan(day) else [day]
+        elif spec.type == "boolean":
             raw = [0.0, 1.0]
         elif spec.type == "category":
             raw = [float(k) for k in range(len(spec.categories or ()))]
@@ -349,7 +404,7 @@ class Solver:
         if ok(base):
             return rest
         spec = self.specs[i]
-        if _isnan(old) or spec.type == "boolean":
+        if _isnan(old) or spec.type in ("boolean", "date"):
             return changes
         if spec.type == "number":
             lo, hi = old, new
@@ -382,8 +437,11 @@ class Solver:
     def _why_not(self, cid: str, vals: Sequence[float]) -> Failure:
         reads = sorted(self.ctx.reads[cid])
         blank = [f for f in reads if _isnan(vals[self.slot[f]])]
-        if blank and self.ctx.criteria[cid].missing == "unknown":
-            return Failure("record_first", cid, tuple(blank))
+        # A blank is the reason only while the outcome is unknown: a value that is
+        # not met with blanks (the other way of giving a date, say) is not.
+        if (blank and self.ctx.criteria[cid].missing == "unknown"
+                and self.outcome(vals, cid) == -1):
+            return self.record_first(cid, vals, blank)
         relaxed = self._search(cid, vals, relax=True)
         if relaxed:
             fixed = [self.plan.fields[i].id for i in sorted(relaxed)]
@@ -400,6 +458,29 @@ def apply_changes(vals: Sequence[float], changes: Changes) -> list[float]:
     for i, v in changes.items():
         out[i] = v
     return out
+
+
+def _tested_for_blank(node: ex.Node) -> frozenset[str]:
+    """The names an expression passes to ``known`` or ``missing``."""
+    found: set[str] = set()
+
+    def walk(n: ex.Node) -> None:
+        if isinstance(n, ex.Call):
+            if n.fn in ("known", "missing") and isinstance(n.args[0], ex.Name):
+                found.add(n.args[0].id)
+            for a in n.args:
+                walk(a)
+        elif isinstance(n, ex.Neg | ex.Not):
+            walk(n.operand)
+        elif isinstance(n, ex.Bin | ex.Cmp):
+            walk(n.left)
+            walk(n.right)
+        elif isinstance(n, ex.And | ex.Or):
+            for item in n.items:
+                walk(item)
+
+    walk(node)
+    return frozenset(found)
 
 
 def _constants(step: CriterionStep, derived: dict[str, ex.Node], out: set[float]

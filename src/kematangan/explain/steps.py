@@ -205,10 +205,10 @@ def next_steps(assessment: Assessment, ruleset_or_scorer: ScorerLike,
         blockers.append(_points_blocker(ctx, solver, final, short) if short > 0
                         else Blocker(kind="no_solution", criterion=None, fields=[],
                                      message=Text(
-            id="Tidak ditemukan perubahan pada data yang dapat diubah kelompok "
-               "yang mencapai target ini.",
-            en="No change to data the group can change was found that reaches "
-               "this target.")))
+            id=f"Tidak ditemukan perubahan pada data yang dapat diubah "
+               f"{_who(ctx, 'id')} yang mencapai target ini.",
+            en=f"No change to data the {_who(ctx, 'en')} can change was found that "
+               "reaches this target.")))
     if goal.reached(final) and not verified:
         blockers.append(Blocker(kind="not_verified", criterion=None, fields=[],
                                 message=Text(
@@ -354,7 +354,8 @@ def _steps(solver: Solver, start: RowResult, final: RowResult,
                             label=ctx.fields[plan.fields[i].id].label,
                             before=_decode(plan, i, orig[i]),
                             after=_decode(plan, i, draft.vals[i]),
-                            unit=ctx.fields[plan.fields[i].id].unit)
+                            unit=ctx.fields[plan.fields[i].id].unit,
+                            display=ctx.display(plan.fields[i].id))
                      for i in sorted(own)]))
     return out
 
@@ -392,10 +393,20 @@ def _names(ctx: Context, fields: Sequence[str], lang: str) -> str:
     return ", ".join(labels[:-1]) + joiner + labels[-1]
 
 
+def _who(ctx: Context, lang: str) -> str:
+    """What is assessed, as the ruleset names it ("kelompok", "UPK")."""
+    return ctx.ruleset.subject.get(lang)
+
+
 def _blocker(ctx: Context, f: Failure, invalid: set[str]) -> Blocker:
     crit = ctx.criteria[f.criterion].label
     c_id, c_en = crit.get("id"), crit.get("en")
     n_id, n_en = _names(ctx, f.fields, "id"), _names(ctx, f.fields, "en")
+    if len(f.alternatives) > 1:
+        # Any one of the alternatives will do: "A atau B".
+        n_id, n_en = (f" {word} ".join(_names(ctx, alt, lang) for alt in f.alternatives)
+                      for word, lang in (("atau", "id"), ("or", "en")))
+    s_id, s_en = _who(ctx, "id"), _who(ctx, "en")
     if f.kind == "record_first" and invalid & set(f.fields):
         return Blocker(kind=f.kind, criterion=f.criterion, fields=list(f.fields),
                        message=Text(
@@ -410,8 +421,9 @@ def _blocker(ctx: Context, f: Failure, invalid: set[str]) -> Blocker:
             "judged yet."),
         "not_actionable": (
             f"'{c_id}' bergantung pada {n_id}, yang tidak dapat diubah oleh "
-            "kelompok sendiri.",
-            f"'{c_en}' depends on {n_en}, which the group cannot change by itself."),
+            f"{s_id} sendiri.",
+            f"'{c_en}' depends on {n_en}, which the {s_en} cannot change by "
+            "itself."),
         "against_direction": (
             f"Untuk memenuhi '{c_id}', {n_id} harus berubah ke arah yang lebih "
             "buruk.",
@@ -420,9 +432,9 @@ def _blocker(ctx: Context, f: Failure, invalid: set[str]) -> Blocker:
             f"Nilai yang dibutuhkan '{c_id}' berada di luar rentang sah {n_id}.",
             f"The value '{c_en}' needs is outside the valid range of {n_en}."),
         "no_solution": (
-            f"Tidak ditemukan perubahan pada data yang dapat diubah kelompok yang "
+            f"Tidak ditemukan perubahan pada data yang dapat diubah {s_id} yang "
             f"memenuhi '{c_id}'.",
-            f"No change to data the group can change was found that meets "
+            f"No change to data the {s_en} can change was found that meets "
             f"'{c_en}'."),
     }
     id_, en = texts[f.kind]
@@ -435,8 +447,16 @@ def _points_blocker(ctx: Context, solver: Solver, row: RowResult, short: float
     plan = ctx.scorer.plan
     unknown = [c for c in range(len(plan.criteria)) if row.outcomes[c] == -1
                and plan.criteria[c].max_points > 0]
-    blank = sorted({f for c in unknown for f in ctx.reads[plan.criteria[c].id]
-                    if math.isnan(row.values[solver.slot[f]])})
+    blank: list[str] = []
+    fields = list(row.values[:len(plan.fields)])
+    for c in unknown:
+        cid = plan.criteria[c].id
+        empty = [f for f in sorted(ctx.reads[cid])
+                 if math.isnan(row.values[solver.slot[f]])]
+        if empty:
+            # One way of recording is enough (the months, or the date).
+            blank += solver.record_first(cid, fields, empty).alternatives[0]
+    blank = sorted(set(blank))
     n_id, n_en = fmt_number(short, "id"), fmt_number(short, "en")
     if blank:
         return Blocker(kind="record_first", criterion=None, fields=blank, message=Text(
@@ -446,6 +466,6 @@ def _points_blocker(ctx: Context, solver: Solver, row: RowResult, short: float
                "the data is missing, so its points are not counted yet."))
     return Blocker(kind="points", criterion=None, fields=[], message=Text(
         id=f"Masih kurang {n_id} poin, dan tidak ada perubahan lain pada data yang "
-           "dapat diubah kelompok yang menambah poin.",
-        en=f"Still {n_en} points short, and no other change to data the group can "
-           "change adds points."))
+           f"dapat diubah {_who(ctx, 'id')} yang menambah poin.",
+        en=f"Still {n_en} points short, and no other change to data the "
+           f"{_who(ctx, 'en')} can change adds points."))

@@ -25,6 +25,7 @@ __all__ = [
     "Gaps",
     "Level",
     "NextSteps",
+    "NotApplicable",
     "PointsLine",
     "Reason",
     "ResultSummary",
@@ -47,15 +48,24 @@ class RulesetStamp(RulesetRef):
     title: Text
 
 
+Display = Literal["number", "percent", "date"]
+Unconfirmed = Literal["min", "max", "meaning", "formula"]
+
+
 class Value(_Frozen):
     """A value the result used: a field, a derived value or another criterion's
-    outcome (``met``, ``not_met``, ``unknown``). ``value`` is ``None`` when missing."""
+    outcome (``met``, ``not_met``, ``unknown``, ``not_applicable``). ``value`` is
+    ``None`` when missing (a date is an ISO text, ``2024-03-01``). ``display`` says
+    how it is shown (``percent``: a share shown as 75%; ``date``); ``unconfirmed`` what about it is a working assumption (a
+    bound, the field's meaning, a derived value's formula)."""
 
     name: str
     kind: Literal["field", "derived", "criterion"]
     label: Text
     value: Any
     unit: str | None = None
+    display: Display = "number"
+    unconfirmed: list[Unconfirmed] = Field(default_factory=list)
 
 
 class Level(_Frozen):
@@ -91,6 +101,9 @@ class Reason(_Frozen):
     gives no points, so all of ``max_points`` counts as lost (at stake until the
     data is recorded). ``blocks`` says what the criterion holds back: the next
     ``stage`` (a gate), the next ``class`` (a class requirement) or ``exit``.
+    ``scored`` marks a criterion judged by its points (``score``, ``bands``) rather
+    than pass or fail; ``band`` is the label of the band its value fell in, and
+    ``max_unconfirmed`` says that its maximum is a working assumption.
     """
 
     rank: int = Field(ge=1)
@@ -105,6 +118,18 @@ class Reason(_Frozen):
     condition: Text
     observed: list[Value]
     advice: Text | None
+    scored: bool = False
+    band: Text | None = None
+    max_unconfirmed: bool = False
+
+
+class NotApplicable(_Frozen):
+    """A criterion that does not apply to this group (its ``applies_when`` is
+    false): neither met nor a reason, and its points are out of the maximum."""
+
+    criterion: str
+    label: Text
+    condition: Text = Field(description="When the criterion applies, in words.")
 
 
 class StageGap(_Frozen):
@@ -169,6 +194,7 @@ class Change(_Frozen):
     before: Any
     after: Any
     unit: str | None = None
+    display: Display = "number"
 
 
 class Step(_Frozen):
@@ -228,6 +254,7 @@ class Explanation(_Frozen):
     """Why a group got its result, and what it can do next."""
 
     ruleset: RulesetStamp
+    subject: Text = Field(description="What is assessed, as the ruleset names it.")
     group_id: str | None
     stage: str | None
     stage_upper: str | None
@@ -242,6 +269,8 @@ class Explanation(_Frozen):
     points: list[PointsLine] = Field(
         description="Points by stage, or by criterion when there are no stages.")
     reasons: list[Reason]
+    not_applicable: list[NotApplicable] = Field(
+        description="Criteria that do not apply to this group.")
     gaps: Gaps
     next_stage: NextSteps | None
     next_class: NextSteps | None

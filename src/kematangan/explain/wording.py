@@ -2,31 +2,38 @@
 
 Indonesian is the default: groups and SMEs specialists read it. Numbers follow each
 language's habit: ``12,5`` and ``1.000`` in Indonesian, ``12.5`` and ``1,000`` in
-English.
+English; a share shown as a percentage reads ``75%``; dates read ``1 Maret 2024``.
+Words that name what is assessed take the ruleset's ``subject`` ("kelompok" unless
+the ruleset says otherwise, such as "UPK").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
 from kematangan.criteria.ruleset import Text
 
-__all__ = ["LANGS", "fmt_number", "fmt_unit", "fmt_value", "pair", "word"]
+__all__ = ["DEFAULT_SUBJECT", "LANGS", "fmt_number", "fmt_unit", "fmt_value",
+           "pair", "word"]
+
+DEFAULT_SUBJECT = Text(id="kelompok", en="group")
+"""What is assessed when a ruleset does not say: a group."""
 
 LANGS = ("id", "en")
 
 _WORDS: dict[str, tuple[str, str]] = {
     # headings
     "explanation": ("Penjelasan hasil penilaian", "Explanation of the assessment"),
-    "portfolio": ("Laporan portofolio kelompok", "Group portfolio report"),
+    "portfolio": ("Laporan portofolio {subject}", "{Subject} portfolio report"),
     "ruleset": ("Aturan penilaian", "Ruleset"),
     "version": ("versi", "version"),
     "current_stage": ("Tahap saat ini", "Current stage"),
     "class": ("Kelas", "Class"),
     "score": ("Skor", "Score"),
     "exit": ("Siap dilepas", "Ready for exit"),
-    "reasons": ("Yang menahan kelompok", "What holds the group back"),
+    "reasons": ("Penghambat", "What holds the {subject} back"),
     "gaps": ("Jarak ke tingkat berikutnya", "Distance to the next level"),
     "next_steps": ("Langkah berikutnya", "Next steps"),
     "data_used": ("Data yang dipakai", "Data used"),
@@ -42,6 +49,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "met": ("terpenuhi", "met"),
     "not_met": ("tidak terpenuhi", "not met"),
     "unknown": ("belum diketahui (data kosong)", "unknown (data missing)"),
+    "not_applicable": ("tidak berlaku", "does not apply"),
     "not_yet": ("belum", "not yet"),
     "undetermined": ("belum pasti (data kosong)", "undetermined (data missing)"),
     "no_stage": ("belum mencapai tahap pertama", "not yet at the first stage"),
@@ -52,11 +60,36 @@ _WORDS: dict[str, tuple[str, str]] = {
     "condition": ("Syarat", "Condition"),
     "observed": ("Data", "Data"),
     "advice": ("Saran", "Advice"),
-    "points_lost": ("poin hilang", "points lost"),
-    "points_at_stake": ("poin tertahan", "points at stake"),
-    "blocks_stage": ("menahan tahap berikutnya", "blocks the next stage"),
-    "blocks_class": ("menahan kelas berikutnya", "blocks the next class"),
-    "blocks_exit": ("menahan pelepasan", "blocks exit"),
+    "points_lost": ("kurang {n} poin", "{n} points short"),
+    "points_at_stake": ("{n} poin tertahan", "{n} points at stake"),
+    "scored": ("skor {points} dari {max}", "score {points} of {max}"),
+    "max_unconfirmed": ("maksimum belum dikonfirmasi", "maximum unconfirmed"),
+    "blocks_stage": ("menghambat naik tahap", "blocks the next stage"),
+    "blocks_class": ("menghambat naik kelas", "blocks the next class"),
+    "blocks_exit": ("menghambat pelepasan", "blocks exit"),
+    "not_applicable_to": ("Tidak berlaku untuk {subject} ini",
+                          "Does not apply to this {subject}"),
+    "applies_when": ("berlaku bila", "applies when"),
+    # conditions in words
+    "no_count": ("tidak ada {noun}", "no {noun}"),
+    "some_count": ("ada {noun}", "{label}: at least one"),
+    "if_missing": ("bila kosong", "if missing"),
+    "recorded": ("diisi", "recorded"),
+    "blank": ("kosong", "missing"),
+    "scored_range": ("{label} dinilai {low} sampai {high} poin",
+                     "{label} scored {low} to {high} points"),
+    "met_from": ("terpenuhi mulai {value}", "met from {value}"),
+    # unconfirmed working assumptions
+    "unconfirmed": ("belum dikonfirmasi", "unconfirmed"),
+    "unconfirmed_meaning": ("makna belum dikonfirmasi", "meaning unconfirmed"),
+    "unconfirmed_formula": ("rumus belum dikonfirmasi", "formula unconfirmed"),
+    "unconfirmed_heading": ("Belum dikonfirmasi sumber", "Not confirmed by the source"),
+    "unconfirmed_min": ("nilai minimum {label}: {value}", "minimum of {label}: {value}"),
+    "unconfirmed_max": ("nilai maksimum {label}: {value}", "maximum of {label}: {value}"),
+    "unconfirmed_meaning_of": ("makna {label}", "meaning of {label}"),
+    "unconfirmed_formula_of": ("rumus {label}: {expr}", "formula of {label}: {expr}"),
+    "checks": ("Pemeriksaan data", "Data checks"),
+    "points_word": ("poin", "points"),
     "no_reasons": ("Tidak ada: semua kriteria terpenuhi dengan poin penuh.",
                    "None: every criterion is met with full points."),
     # gaps and steps
@@ -78,8 +111,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "after_steps": ("Setelah langkah ini", "After these steps"),
     "verified": ("diperiksa dengan menilai ulang data yang diubah",
                  "checked by scoring the changed record again"),
-    "no_path": ("Belum ada jalan yang dapat dilakukan kelompok sendiri",
-                "No path the group can take by itself"),
+    "no_path": ("Belum ada jalan yang dapat dilakukan {subject} sendiri",
+                "No path the {subject} can take by itself"),
     "record_first": ("Catat dulu", "Record first"),
     "stage_word": ("tahap", "stage"),
     "class_word": ("kelas", "class"),
@@ -90,20 +123,20 @@ _WORDS: dict[str, tuple[str, str]] = {
     "fix": ("perbaikan", "fix"),
     "field": ("Data", "Field"),
     "value": ("Nilai", "Value"),
-    "group": ("Kelompok", "Group"),
-    "groups": ("kelompok", "groups"),
+    "group": ("{Subject}", "{Subject}"),
+    "groups": ("{subject}", "{subjects}"),
     "criterion": ("Kriteria", "Criterion"),
     "points": ("Poin", "Points"),
     "stage_distribution": ("Sebaran tahap", "Stage distribution"),
     "class_distribution": ("Sebaran kelas", "Class distribution"),
     "common_blockers": ("Penghambat yang paling sering",
                         "Most common blocking criteria"),
-    "exit_ready_count": ("Kelompok siap dilepas", "Groups ready for exit"),
+    "exit_ready_count": ("{Subject} siap dilepas", "{Subjects} ready for exit"),
     "top_reasons": ("Alasan utama", "Main reasons"),
-    "records": ("Jumlah kelompok", "Number of groups"),
-    "with_issues": ("Kelompok dengan masalah data", "Groups with data problems"),
-    "rows_shown": ("Menampilkan {shown} dari {total} kelompok.",
-                   "Showing {shown} of {total} groups."),
+    "records": ("Jumlah {subject}", "Number of {subjects}"),
+    "with_issues": ("{Subject} dengan masalah data", "{Subjects} with data problems"),
+    "rows_shown": ("Menampilkan {shown} dari {total} {subject}.",
+                   "Showing {shown} of {total} {subjects}."),
     "hash": ("hash", "hash"),
     # histories
     "history": ("Riwayat", "History"),
@@ -169,27 +202,44 @@ _WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def word(key: str, lang: str = "id") -> str:
-    """A fixed word or phrase in ``lang``.
+def word(key: str, lang: str = "id", subject: Text | None = None) -> str:
+    """A fixed word or phrase in ``lang``, naming what is assessed by ``subject``
+    (a ruleset's ``subject``; "kelompok" / "group" by default).
 
     Examples
     --------
     >>> word("current_stage"), word("current_stage", "en")
     ('Tahap saat ini', 'Current stage')
+    >>> word("records", "id"), word("records", "en", Text(id="UPK", en="UPK"))
+    ('Jumlah kelompok', 'Number of UPKs')
     """
     id_, en = _WORDS[key]
-    return en if lang == "en" else id_
+    text = en if lang == "en" else id_
+    if "{" not in text:
+        return text
+    noun = (subject or DEFAULT_SUBJECT).get(lang)
+    many = noun + "s" if lang == "en" and not noun.endswith("s") else noun
+    for name, value in (("{subjects}", many), ("{Subjects}", _upper_first(many)),
+                        ("{subject}", noun), ("{Subject}", _upper_first(noun))):
+        text = text.replace(name, value)
+    return text
 
 
-def pair(key: str) -> Text:
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def pair(key: str, subject: Text | None = None) -> Text:
     """A fixed phrase as a bilingual :class:`Text`."""
-    id_, en = _WORDS[key]
-    return Text(id=id_, en=en)
+    return Text(id=word(key, "id", subject), en=word(key, "en", subject))
 
 
 _SWAP_SEPARATORS = str.maketrans(",.", ".,")
 _CURRENCY = ("Rp", "Rp.", "IDR")
 """Units written before the amount, in both languages: Rp 500.000."""
+_BEFORE = (*_CURRENCY, "skor")
+"""Units written before the number: Rp 500.000, skor 32 (English shows a score
+as the bare number, as other word units)."""
 
 
 def fmt_number(x: float, lang: str = "id") -> str:
@@ -211,11 +261,14 @@ def fmt_number(x: float, lang: str = "id") -> str:
     return text.translate(_SWAP_SEPARATORS)
 
 
-def fmt_value(value: Any, unit: str | None = None, lang: str = "id") -> str:
-    """A decoded value for reading: yes/no, numbers with their unit, or "(missing)".
+def fmt_value(value: Any, unit: str | None = None, lang: str = "id",
+              display: str = "number") -> str:
+    """A decoded value for reading: yes/no, numbers with their unit (a share as a
+    percentage when ``display`` is ``percent``), dates in words (a date or its ISO
+    text when ``display`` is ``date``), or "(missing)".
 
     Units are the ruleset's words (Indonesian); English shows only symbol units
-    such as ``%``.
+    such as ``%``. Rupiah and scores put the unit first.
 
     Examples
     --------
@@ -225,18 +278,40 @@ def fmt_value(value: Any, unit: str | None = None, lang: str = "id") -> str:
     ('12.5%', '3')
     >>> fmt_value(2500000, "Rp"), fmt_value(2500000, "Rp", "en")
     ('Rp 2.500.000', 'Rp 2,500,000')
+    >>> fmt_value(0.755, display="percent"), fmt_value(32, "skor")
+    ('75,5%', 'skor 32')
+    >>> import datetime as dt
+    >>> fmt_value(dt.date(2024, 3, 1)), fmt_value("2024-03-01", None, "en", "date")
+    ('1 Maret 2024', '1 March 2024')
     """
     if value is None:
         return word("missing", lang)
+    if display == "date" and isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return str(value)
     if isinstance(value, bool):
         return word("yes" if value else "no", lang)
     if isinstance(value, int | float):
-        if unit in _CURRENCY:
-            return f"{unit} {fmt_number(float(value), lang)}"
+        if display == "percent":
+            return fmt_number(float(value) * 100, lang) + "%"
+        if unit in _BEFORE:
+            return (f"{unit} {fmt_number(float(value), lang)}" if unit in _CURRENCY
+                    or lang != "en" else fmt_number(float(value), lang))
         return fmt_number(float(value), lang) + fmt_unit(unit, lang)
-    if value in ("met", "not_met", "unknown"):
+    if isinstance(value, dt.date):
+        months = _MONTHS_EN if lang == "en" else _MONTHS_ID
+        return f"{value.day} {months[value.month - 1]} {value.year}"
+    if value in ("met", "not_met", "unknown", "not_applicable"):
         return word(str(value), lang)
     return str(value)
+
+
+_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
+              "Agustus", "September", "Oktober", "November", "Desember")
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July",
+              "August", "September", "October", "November", "December")
 
 
 def fmt_unit(unit: str | None, lang: str = "id") -> str:
@@ -245,6 +320,8 @@ def fmt_unit(unit: str | None, lang: str = "id") -> str:
         return ""
     if unit in _CURRENCY:
         return f" {unit}"
+    if unit in _BEFORE:
+        return ""
     if not any(ch.isalpha() for ch in unit):
         return unit
     return "" if lang == "en" else f" {unit}"

@@ -103,9 +103,10 @@ class Scorer:
 
         Examples
         --------
-        >>> values, issues = Scorer("ppmk-ksm").encode({"members": 12})
-        >>> values[1], len(values), issues
-        (12.0, 29, [])
+        >>> scorer = Scorer("ppmk-ksm")
+        >>> values, issues = scorer.encode({"members": 12})
+        >>> values[1], len(values) == len(scorer.plan.fields), issues
+        (12.0, True, [])
         """
         values, problems = encode_record(self.plan, record, None)
         at = self.plan.assessment_date
