@@ -28,6 +28,30 @@ def test_rulesets_show_lists_stages_and_gates() -> None:
     assert "[gate] regular_meetings" in result.output
 
 
+def test_rulesets_show_gives_each_criterion_its_condition_and_points() -> None:
+    result = runner.invoke(app, ["rulesets", "show", "ppmk-ksm"])
+    assert result.exit_code == 0
+    assert "Anggota cukup (5 poin)" in result.output
+    assert "         Jumlah anggota minimal 5 orang\n" in result.output
+    assert "tidak ada angsuran menunggak" in result.output
+
+
+def test_rulesets_show_marks_and_lists_what_the_source_does_not_confirm() -> None:
+    result = runner.invoke(app, ["rulesets", "show", "poktan-2018"])
+    assert result.exit_code == 0
+    assert "dinilai 0 sampai 25 poin (belum dikonfirmasi)" in result.output
+    assert "Belum dikonfirmasi sumber\n  - nilai maksimum Mengorganisasikan" in (
+        result.output)
+
+
+def test_rulesets_show_lists_the_consistency_checks() -> None:
+    result = runner.invoke(app, ["rulesets", "show", "upk-pinjaman-bergulir",
+                                 "--lang", "en"])
+    assert result.exit_code == 0
+    assert ("Data checks\n  arrears_ksm_within_active: More KSM 3 or more "
+            "instalments in arrears than active KSM.") in result.output
+
+
 def test_rulesets_validate_reports_every_problem_with_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     text = (ROOT / "rulesets" / "ppmk-ksm.yaml").read_text(encoding="utf-8")

@@ -53,3 +53,37 @@ def test_ksm_of_unknown_type_shows_the_class_it_could_reach() -> None:
     case = next(c for c in scorer.ruleset.tests if c.record["group_id"] == "KSM-17")
     a = scorer.score(case.record)
     assert (a.class_, a.class_upper) == (None, "unggulan")
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_every_consistency_check_is_shown_failing_by_an_embedded_case(
+        name: str) -> None:
+    scorer = Scorer(name)
+    failed = {p.params["check"] for case in scorer.ruleset.tests
+              for p in scorer.score(case.record).issues if p.code == "check_failed"}
+    assert failed == {check.id for check in scorer.ruleset.checks}
+
+
+@pytest.mark.parametrize(("name", "group", "classes"), [
+    # PAR and RR rest on the figures the check set aside: the top class stays open.
+    ("upk-pinjaman-bergulir", "UPK-22", ("sedang", "tinggi")),
+    # LAR alone rests on them, and the other four ratings already make it tinggi.
+    ("upk-pinjaman-bergulir", "UPK-14", ("tinggi", "tinggi")),
+    # The age is set aside, so unggulan is possible but not certain.
+    ("ksm-unggulan", "KSM-42", ("potensial", "unggulan")),
+])
+def test_a_failed_check_leaves_open_the_classes_that_depend_on_it(
+        name: str, group: str, classes: tuple[str, str]) -> None:
+    scorer = Scorer(name)
+    key = scorer.ruleset.group_id.field
+    case = next(c for c in scorer.ruleset.tests if c.record[key] == group)
+    a = scorer.score(case.record)
+    assert [p.code for p in a.issues] == ["check_failed"]
+    assert (a.class_, a.class_upper) == classes
+
+
+def test_a_kub_in_a_village_without_an_led_is_scored_on_what_applies() -> None:
+    scorer = Scorer("pemk-kub")
+    case = next(c for c in scorer.ruleset.tests if c.record["group_id"] == "KUB-20")
+    a = scorer.score(case.record)
+    assert (a.score, a.max_score, a.exit_ready) == (89.0, 89.0, True)

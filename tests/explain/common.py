@@ -21,7 +21,8 @@ def scorer(name: str) -> Scorer:
 
 def case(name: str, group_id: str) -> dict[str, Any]:
     """The record of the embedded test case of ruleset ``name`` for ``group_id``."""
+    key = scorer(name).ruleset.group_id.field
     for c in scorer(name).ruleset.tests:
-        if c.record.get("group_id") == group_id:
+        if c.record.get(key) == group_id:
             return dict(c.record)
     raise KeyError(f"{name} has no test case for {group_id}")

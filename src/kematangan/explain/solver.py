@@ -20,6 +20,7 @@ missing is never invented, unless the criterion gives missing data a meaning
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Callable, Sequence
@@ -463,23 +464,16 @@ def apply_changes(vals: Sequence[float], changes: Changes) -> list[float]:
 def _tested_for_blank(node: ex.Node) -> frozenset[str]:
     """The names an expression passes to ``known`` or ``missing``."""
     found: set[str] = set()
-
-    def walk(n: ex.Node) -> None:
-        if isinstance(n, ex.Call):
-            if n.fn in ("known", "missing") and isinstance(n.args[0], ex.Name):
-                found.add(n.args[0].id)
-            for a in n.args:
-                walk(a)
-        elif isinstance(n, ex.Neg | ex.Not):
-            walk(n.operand)
-        elif isinstance(n, ex.Bin | ex.Cmp):
-            walk(n.left)
-            walk(n.right)
-        elif isinstance(n, ex.And | ex.Or):
-            for item in n.items:
-                walk(item)
-
-    walk(node)
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ex.Call) and n.fn in ("known", "missing") and isinstance(
+                n.args[0], ex.Name):
+            found.add(n.args[0].id)
+        for part in dataclasses.fields(n):
+            value = getattr(n, part.name)
+            stack += [v for v in (value if isinstance(value, tuple) else (value,))
+                      if isinstance(v, ex.Node)]
     return frozenset(found)
 
 

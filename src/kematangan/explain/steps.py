@@ -198,7 +198,9 @@ def next_steps(assessment: Assessment, ruleset_or_scorer: ScorerLike,
     record = _decoded(plan, assessment, draft.vals)
     rescored = ctx.scorer.score(record, group_id=assessment.group_id)
     verified = _reached(plan, goal, rescored)
-    invalid = {i.field for i in assessment.issues if i.field is not None}
+    # Values refused or set aside by a consistency check: fix them, not record them.
+    invalid = {f for i in assessment.issues
+               for f in ([i.field] if i.field else i.params.get("fields") or [])}
     blockers = [_blocker(ctx, f, invalid) for cid, f in failures.items()
                 if final.outcomes[ctx.index[cid]] not in _HOLDS]
     if not goal.reached(final) and not blockers:
