@@ -109,6 +109,10 @@ def ksm(rng: random.Random, code: str, bkm: str, target: int, penunggak: bool) -
     row["Kunjungan Pendamping 3 Bulan"] = str(rng.randint(0, 6))
     row["Jumlah Mitra"] = str(rng.randint(1, 4) if target >= 2 else rng.randint(0, 1))
     row["Kader Lokal"] = str(rng.randint(1, 4) if target >= 2 else rng.randint(0, 1))
+    if row["Kader Lokal"] == "0":
+        # No cadre: nothing to say about how cadres were chosen or how able they are
+        # (ppmk-ksm's consistency check cadre_answers_need_cadres).
+        row["Kader Dipilih Musyawarah"] = row["Kader Mampu Mendampingi"] = ""
     row["Anggota Menabung"] = str(members if target >= 1 else rng.randint(0, members))
     arrears = rng.randint(3, 8) if penunggak else (
         0 if target >= 3 or not borrowed else rng.choice([0, 0, 0, 1, 2]))

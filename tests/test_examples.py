@@ -44,6 +44,13 @@ def test_example_sheet_passes_its_consistency_checks(name: str) -> None:
     assert [p for p in batch.issues if p.code == "check_failed"] == []
 
 
+def test_roll_up_member_sheet_passes_its_members_ruleset_checks() -> None:
+    scorer = Scorer("ppmk-ksm")
+    table = read_table(EXAMPLES / "bkm-lkm.members.csv", scorer.ruleset)
+    batch = scorer.score_batch(table.columns, group_ids=table.group_ids)
+    assert [p for p in batch.issues if p.code == "check_failed"] == []
+
+
 PLANTED = {
     "KSM-101": [],  # the consistent row the others are copies of
     "KSM-102": ["arrears_need_a_loan"],

@@ -144,6 +144,14 @@ def test_improving_an_actionable_field_never_lowers_score_or_stage(name: str) ->
                                                                          min(a, b))
         row = {**row, field_id: old}
         before, after = scorer.score(row), scorer.score({**row, field_id: new})
+        # Values that contradict each other are set aside (unknown), which leaves
+        # the upper stage open: the property is about records without them.
+        aside = {f for a in (before, after) for p in a.issues
+                 if p.code == "check_failed" for f in p.params["fields"]}
+        assume(field_id not in aside)
+        if aside:
+            row = {**row, **dict.fromkeys(aside)}
+            before, after = scorer.score(row), scorer.score({**row, field_id: new})
         stages = [None, *[s.id for s in rs.stages]]
         assert after.score >= before.score
         assert stages.index(after.stage) >= stages.index(before.stage)
