@@ -145,13 +145,16 @@ def test_improving_an_actionable_field_never_lowers_score_or_stage(name: str) ->
         row = {**row, field_id: old}
         before, after = scorer.score(row), scorer.score({**row, field_id: new})
         # Values that contradict each other are set aside (unknown), which leaves
-        # the upper stage open: the property is about records without them.
-        aside = {f for a in (before, after) for p in a.issues
-                 if p.code == "check_failed" for f in p.params["fields"]}
-        assume(field_id not in aside)
+        # the upper stage open: compare the records with the other side of each
+        # contradiction left blank.
+        failed = [p for s in (before, after) for p in s.issues
+                  if p.code == "check_failed"]
+        aside = {g for p in failed for g in p.params["fields"]} - {field_id}
         if aside:
             row = {**row, **dict.fromkeys(aside)}
             before, after = scorer.score(row), scorer.score({**row, field_id: new})
+        if any(p.code == "check_failed" for p in (*before.issues, *after.issues)):
+            return  # the field contradicts a value it is read with (a date)
         stages = [None, *[s.id for s in rs.stages]]
         assert after.score >= before.score
         assert stages.index(after.stage) >= stages.index(before.stage)
