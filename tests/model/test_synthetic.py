@@ -102,3 +102,13 @@ def test_groups_spread_over_stages() -> None:
 def test_bad_arguments_are_refused(kwargs: dict[str, object], match: str) -> None:
     with pytest.raises(ValueError, match=match):
         make_synthetic("ppmk-ksm", **kwargs)  # type: ignore[arg-type]
+
+
+def test_synthetic_groups_are_assessed_after_every_date_they_hold() -> None:
+    # A review or visit dated after the assessment is a contradiction the
+    # ruleset's checks set aside: synthetic groups are assessed on the reference
+    # date, and every other date is drawn before it.
+    data = make_synthetic("ppmk-ksm", n=300, seed=9, missing_rate=0.0)
+    batch = Scorer("ppmk-ksm").score_batch(data.records)
+    after = {"plan_review_not_after_assessment", "visit_not_after_assessment"}
+    assert [p for p in batch.issues if p.params.get("check") in after] == []

@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 
 from kematangan import load_ruleset
 from kematangan.explain.trend_tables import history_table
-from kematangan.trajectory import score_history
+from kematangan.trajectory import assessment_date_field, score_history
 from tests.strategies import records
 from tests.trajectory.common import quarters
 
 RULESET = load_ruleset("ppmk-ksm")
+DATE = assessment_date_field(RULESET) or "assessed_on"
 LIMITS = {s.stage: s.more_than_months for s in RULESET.history.stagnation} if (
     RULESET.history) else {}
 
@@ -26,7 +27,8 @@ LIMITS = {s.stage: s.more_than_months for s in RULESET.history.stagnation} if (
 def test_identical_periods_never_regress_nor_stagnate_before_the_limit(
         record: dict[str, Any], n: int, skipped: set[int]) -> None:
     periods = [p for k, p in enumerate(quarters(2022, n)) if k == 0 or k not in skipped]
-    rows = [{**record, "group_id": "G", "period": p} for p in periods]
+    # The period dates each row (a generated assessment date would contradict it).
+    rows = [{**record, "group_id": "G", "period": p, DATE: None} for p in periods]
     t = score_history(rows, RULESET)
     h = t.history("G")
     assert h.regressions == []

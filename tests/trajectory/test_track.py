@@ -63,7 +63,8 @@ def test_lost_stage_is_a_regression_with_the_criteria_met_before() -> None:
 
 
 def test_lost_class_alone_is_a_regression() -> None:
-    almost = {**INDEPENDENCE, "local_cadres": 0}  # strengthening, class maju
+    # strengthening, class maju (no cadre, so none chosen: ppmk-ksm's cadre check)
+    almost = {**INDEPENDENCE, "local_cadres": 0, "cadres_chosen_by_musyawarah": False}
     t = score_history(history("A", quarters(2023, 2), almost,
                               Q2023_2={"decisions_by_musyawarah": False,
                                        "market_access": False}), "ppmk-ksm")

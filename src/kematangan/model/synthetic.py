@@ -16,7 +16,9 @@ How records are made, for a given ruleset and seed:
   names the field); the middle position maps to that largest threshold, piecewise
   linearly, and integers are rounded; a boolean is true with probability
   ``1 / (1 + exp(-8 (position - 0.5)))``; a category is picked worst to best along
-  ``categories``; dates fall in the five years before 2024-01-01;
+  ``categories``; dates fall in the five years before 2024-01-01, the date every
+  group is assessed on (the field with ``role: assessment_date``), so no event is
+  dated after its assessment;
 * every value is valid for the ruleset, and each is missing (``None``) with
   probability ``missing_rate``, independently;
 * relations between fields (such as ``members_saving <= members``) are not modelled.
@@ -184,6 +186,8 @@ def make_synthetic(ruleset: Ruleset | str | os.PathLike[str], n: int = 500, *,
         elif better[slot.id] == "none":
             pos = rng.uniform(size=n)
         col, s, rng_lohi = _draw(slot, pos, refs.get(slot.id, []), rng)
+        if slot.index == plan.assessment_date:
+            col = np.full(n, _REFERENCE_DATE.isoformat(), dtype=object)
         columns[slot.id] = col
         scaled[slot.id] = s
         if rng_lohi is not None:

@@ -103,7 +103,9 @@ def assessment_date_field(ruleset: Ruleset) -> str | None:
     Examples
     --------
     >>> from kematangan.criteria import load_ruleset
-    >>> assessment_date_field(load_ruleset("ppmk-ksm")) is None
+    >>> assessment_date_field(load_ruleset("ppmk-ksm"))
+    'assessed_on'
+    >>> assessment_date_field(load_ruleset("poktan-2018")) is None
     True
     """
     return next((f.id for f in ruleset.fields if f.role == "assessment_date"), None)
