@@ -9,7 +9,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from kematangan import RulesetError, Scorer, parse_ruleset
+from kematangan import RulesetError, Scorer, parse_ruleset, run_cases
 from kematangan.scoring.result import Outcome
 
 BASE = """\
@@ -210,3 +210,12 @@ def test_date_functions_must_be_given_dates() -> None:
     with pytest.raises(RulesetError) as caught:
         parse_ruleset(text)
     assert "expr_needs" in [p.code for p in caught.value.problems]
+
+
+def test_embedded_cases_expect_the_fields_a_failed_check_sets_aside() -> None:
+    text = BASE + """tests:
+  - name: more savers than members
+    record: {members: 8, saving: 9, indicator: 60}
+    expect: {problems: [indicator, members, saving]}
+"""
+    assert run_cases(Scorer(parse_ruleset(text))) == []

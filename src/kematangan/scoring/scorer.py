@@ -254,6 +254,17 @@ class CaseFailure:
         return f"{self.case}: " + "; ".join(self.mismatches)
 
 
+def _problem_fields(a: Assessment) -> set[str]:
+    """The fields an assessment's problems name: a value's field, or every field a
+    failed consistency check set aside."""
+    found: set[str] = set()
+    for p in a.issues:
+        if p.field is not None:
+            found.add(p.field)
+        found.update(p.params.get("fields", ()) if p.code == "check_failed" else ())
+    return found
+
+
 def run_cases(scorer: Scorer) -> list[CaseFailure]:
     """Run a ruleset's embedded test cases; return the failures (empty = all pass).
 
@@ -281,7 +292,7 @@ def run_cases(scorer: Scorer) -> list[CaseFailure]:
         for cid, want in e.outcomes.items():
             check(f"outcomes.{cid}", a.outcomes[cid].outcome.value, want)
         if "problems" in given:
-            check("problems", sorted({i.field for i in a.issues}), sorted(e.problems))
+            check("problems", sorted(_problem_fields(a)), sorted(e.problems))
         if bad:
             failures.append(CaseFailure(case.name, bad))
     return failures
