@@ -126,7 +126,7 @@ def recap_rows(records: Sequence[dict[str, Any]] = RECORDS,
                *, blank_after: int = 5, pages: bool = False) -> list[list[Any]]:
     """The recap as rows of cells (row 1 first; ``None`` for an empty cell)."""
     width = len(columns)
-    top = [None] * width
+    top: list[Any] = [None] * width
     top[0], top[1], top[2] = "No", "Nama KSM", "Ketua"
     for text, first, _ in _GROUPS:
         top[first] = text
@@ -145,7 +145,7 @@ def recap_rows(records: Sequence[dict[str, Any]] = RECORDS,
         rows.append([_cell(f, h, rec.get(f) if f else None, i) for h, f in columns])
         if i + 1 == blank_after:
             rows.append([None] * width)
-    sums = [None] * width
+    sums: list[Any] = [None] * width
     sums[1] = "JUMLAH"
     for j, (_, f) in enumerate(columns):
         if f in ("members", "members_saving", "partnerships"):
@@ -157,7 +157,7 @@ def recap_rows(records: Sequence[dict[str, Any]] = RECORDS,
                         ("Lurah Sukamaju", None), (None, None),
                         ("( Drs. H. Asep Saepudin )", "( Rina Marlina, S.Sos )"),
                         ("NIP. 19700101 199003 1 005", None)]:
-        row = [None] * width
+        row: list[Any] = [None] * width
         row[1], row[foot] = left, right
         rows.append(row)
     return rows
