@@ -9,6 +9,7 @@ with its row and a fix. Values out of a field's bounds are passed through; the
 scorer reports them.
 """
 
+from kematangan.io.frames import MappedColumns, map_columns
 from kematangan.io.headers import HeaderMatcher, header_key
 from kematangan.io.limits import DEFAULT_LIMITS, Limits, parse_limits
 from kematangan.io.mapping import ColumnMapping, ColumnMatch
@@ -27,6 +28,7 @@ __all__ = [
     "ColumnMatch",
     "HeaderMatcher",
     "Limits",
+    "MappedColumns",
     "ResultWriter",
     "SkippedRows",
     "Table",
@@ -34,6 +36,7 @@ __all__ = [
     "concat_tables",
     "header_key",
     "iter_tables",
+    "map_columns",
     "mapping_file_text",
     "parse_limits",
     "read_table",

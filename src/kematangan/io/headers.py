@@ -41,6 +41,10 @@ __all__ = [
     "without_unit",
 ]
 
+GUESS_CELLS = 1_000
+"""Cells of a row looked at when guessing which row holds the headers (a header row
+matched only by guesses is a facilitator's own; none is this wide)."""
+
 SUGGEST_CUTOFF = 0.8
 """How alike (difflib ratio of header keys) a header must be to a field's name to be
 suggested as a misspelling of it."""
@@ -356,14 +360,25 @@ def find_header_row(
     looked at: a header row is no wider than the limit ``max_columns``.
 
     Title rows, notes and blank rows above the headers match fewer fields, so they
-    lose; on a tie the upper row wins. ``None`` when no row matches any field.
+    lose; on a tie the upper row wins. Guesses from similar words count only when
+    no row has a field otherwise (a sheet headed in the facilitator's own words).
+    ``None`` when no row matches any field.
     """
+    best = _best_row(rows, matcher, max_cells, guesses=False)
+    if best is None or not best[1].matched_fields():
+        return _best_row(rows, matcher, min(max_cells, GUESS_CELLS),
+                         guesses=True) or best
+    return best
+
+
+def _best_row(rows: Sequence[Sequence[object]], matcher: HeaderMatcher,
+              max_cells: int, guesses: bool) -> tuple[int, ColumnMapping] | None:
     best: tuple[int, ColumnMapping] | None = None
     for index, row in enumerate(rows):
         texts = [cell_text(v) for v in row[:max_cells]]
         if not any(texts):
             continue
-        match = matcher.match(texts, suggestions=False)
+        match = matcher.match(texts, suggestions=guesses)
         if match.matched and (best is None or match.matched > best[1].matched):
             best = (index, match)
     return best

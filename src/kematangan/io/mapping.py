@@ -96,8 +96,8 @@ class ColumnMapping:
     [('No', 'ignored', 'number'), ('Kode KSM', 'mapped', 'alias'),
      ('Jml angg.', 'mapped', 'normalised'), ('Pasar tetap', 'mapped', 'fuzzy'),
      ('Kelurahan', 'unmatched', '')]
-    >>> m.column_of["market_access"], len(m.missing)
-    ('Pasar tetap', 26)
+    >>> m.column_of["market_access"], "members" in m.missing, "partnerships" in m.missing
+    ('Pasar tetap', False, True)
     """
 
     columns: tuple[ColumnMatch, ...]

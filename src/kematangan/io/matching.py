@@ -18,6 +18,7 @@ similarity) and takes a field only when it is clearly closer than any other.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -162,6 +163,9 @@ class FuzzyIndex:
     """The least similarity (0 to 1) a fuzzy match needs."""
     MARGIN = 0.8
     """Another field as close as this share of the best one makes it ambiguous."""
+    LISTED = 0.5
+    """Candidates listed for an unmatched header: those at least this share as
+    close as the closest."""
     COVERAGE = 0.6
     """The least share of a header's weight the matched name must account for: a
     header with words no field knows (``Jenis usaha``) is about something else."""
@@ -169,9 +173,12 @@ class FuzzyIndex:
     def __init__(self, names: Iterable[tuple[str, str]]) -> None:
         self.names = [NameWords(f, n, frozenset(words(n))) for f, n in names]
         fields_of: dict[str, set[str]] = {}
-        for nw in self.names:
+        self._names_of: dict[str, list[int]] = {}
+        for i, nw in enumerate(self.names):
             for w in nw.words:
                 fields_of.setdefault(w, set()).add(nw.field)
+                self._names_of.setdefault(w, []).append(i)
+        self._vocabulary = sorted(self._names_of)
         n_fields = len({nw.field for nw in self.names}) or 1
         self.unknown_weight = math.log(n_fields + 1) + 1.0
         self.weights = {
@@ -181,6 +188,19 @@ class FuzzyIndex:
     def weight(self, word: str) -> float:
         """How much a shared ``word`` says (rare words more)."""
         return self.weights.get(word, self.unknown_weight)
+
+    def _sharing(self, header: frozenset[str]) -> list[NameWords]:
+        """The names with a word of ``header`` (or a word it begins), found by word
+        rather than by trying every name."""
+        found: set[int] = set()
+        for w in header:
+            found.update(self._names_of.get(w, ()))
+            if len(w) >= 4 and not w.isdigit():
+                at = bisect.bisect_left(self._vocabulary, w)
+                while at < len(self._vocabulary) and self._vocabulary[at].startswith(w):
+                    found.update(self._names_of[self._vocabulary[at]])
+                    at += 1
+        return [self.names[i] for i in sorted(found)]
 
     def _shared(self, header: frozenset[str], name: frozenset[str]) -> set[str]:
         """Header words found in the name, a short header word standing for a
@@ -195,8 +215,8 @@ class FuzzyIndex:
     def scores(self, header: str, allowed: Sequence[str] | None = None
                ) -> dict[str, tuple[float, float]]:
         """Each field's best ``(similarity, coverage)`` with ``header`` (fields in
-        ``allowed`` only, when given), for fields sharing a word that is not
-        :data:`GENERIC`. Similarity is the weighted Dice of the words; coverage the
+        ``allowed`` only, when given), for fields sharing a word that is neither a
+        number nor :data:`GENERIC`. Similarity is the weighted Dice of the words; coverage the
         share of the header's weight its closest name accounts for."""
         hw = frozenset(words(without_notes(header)) or words(header))
         if not hw:
@@ -204,12 +224,12 @@ class FuzzyIndex:
         h_weight = sum(self.weight(w) for w in hw)
         out: dict[str, tuple[float, float]] = {}
         keep = None if allowed is None else set(allowed)
-        for nw in self.names:
+        for nw in self._sharing(hw):
             if keep is not None and nw.field not in keep:
                 continue
             shared = self._shared(hw, nw.words)
-            if not shared or shared <= GENERIC:
-                continue
+            if not any(w not in GENERIC and not w.isdigit() for w in shared):
+                continue  # a number or a common word alone says nothing
             n_weight = sum(self.weight(w) for w in nw.words)
             common = sum(self.weight(w) for w in shared)
             found = (2 * common / (h_weight + n_weight), common / h_weight)
@@ -221,7 +241,8 @@ class FuzzyIndex:
              ) -> tuple[str | None, tuple[str, ...]]:
         """``(field, ())`` when one field is close enough, accounts for most of the
         header, and is clearly closest; else ``(None, candidates)``: the fields
-        that share words with ``header``, closest first (none chosen)."""
+        that share words with ``header`` and are nearly as close as the closest,
+        closest first (none chosen)."""
         found = self.scores(header, allowed)
         if not found:
             return None, ()
@@ -230,7 +251,7 @@ class FuzzyIndex:
         rivals = [f for f in ranked[1:] if found[f][0] >= top * self.MARGIN]
         if top >= self.THRESHOLD and cover >= self.COVERAGE and not rivals:
             return ranked[0], ()
-        return None, tuple(ranked[:4])
+        return None, tuple(f for f in ranked[:4] if found[f][0] >= top * self.LISTED)
 
 
 def without_notes(text: str) -> str:

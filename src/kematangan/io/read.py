@@ -361,7 +361,9 @@ def _grid_tables(
     index, _ = found
     header_row, header = head[index]
     offset = leading_blank_columns(header, [r for _, r in head])
-    width = len(header) - offset
+    # A column merged down from the row above has its text only there.
+    width = max(_filled_width(r) for r in [header, *(r for _, r in _block(
+        head, index))]) - offset
     if width > limits.max_columns:
         raise limit_error(limits, "max_columns",
                           f"the header row (row {header_row}) has {width:,} columns, "
@@ -387,6 +389,25 @@ def _user_of(matcher: HeaderMatcher) -> dict[str, str | None]:
     return {header: field for header, field in matcher.user.values()}
 
 
+def _block(head: list[tuple[int, Row]], index: int) -> list[tuple[int, Row]]:
+    """The rows right above the header row that are not blank (at most
+    :data:`HEADER_ABOVE`), nearest first: a merged header's upper rows."""
+    out: list[tuple[int, Row]] = []
+    for k in range(index - 1, max(-1, index - 1 - HEADER_ABOVE), -1):
+        if is_blank(head[k][1]):
+            break
+        out.append(head[k])
+    return out
+
+
+def _filled_width(row: Row) -> int:
+    """The row's length without its blank cells at the end."""
+    n = len(row)
+    while n and is_blank([row[n - 1]]):
+        n -= 1
+    return n
+
+
 def _merged_header(head: list[tuple[int, Row]], index: int, offset: int,
                    width: int) -> tuple[list[Any], list[int]]:
     """The header row's cells, each blank one named by the nearest text above it in
@@ -395,11 +416,7 @@ def _merged_header(head: list[tuple[int, Row]], index: int, offset: int,
     cells = list(head[index][1][offset:offset + width])
     cells += [None] * (width - len(cells))
     used: list[int] = []
-    block = []
-    for k in range(index - 1, max(-1, index - 1 - HEADER_ABOVE), -1):
-        if is_blank(head[k][1]):
-            break
-        block.append(head[k])
+    block = _block(head, index)
     for j, value in enumerate(cells):
         if cell_text(value):
             continue

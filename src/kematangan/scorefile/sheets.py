@@ -14,6 +14,7 @@ import numpy as np
 from kematangan.criteria.ruleset import Ruleset
 from kematangan.explain.document import Block, Heading, Para, TableBlock
 from kematangan.io import ColumnMapping, SkippedRows, Table
+from kematangan.io.cells import show
 from kematangan.problems import Problem
 from kematangan.scorefile.words import word
 from kematangan.scoring import BatchResult, Scorer
@@ -52,8 +53,7 @@ def score_table(scorer: Scorer, table: Table, **options: Any) -> BatchResult:
         column = p.column or header_of.get(p.field or "")
         value = p.value
         if p.row is not None and column in table.passthrough:
-            cell = table.passthrough[column][index[p.row]]
-            value = "" if cell is None else str(cell)  # as the user typed it
+            value = show(table.passthrough[column][index[p.row]])  # as typed
         named.append(replace(p, column=column, value=value))
     merged = sorted([*table.issues, *named], key=lambda p: (p.row or 0))
     return replace(batch, issues=tuple(merged))

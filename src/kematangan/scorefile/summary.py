@@ -191,10 +191,9 @@ def mapping_lines(mapping: ColumnMapping, ruleset: Ruleset, lang: str = "id"
     if unmatched:
         lines.append(_t("unmatched", lang).format(n=len(unmatched)))
         for c in unmatched:
-            where = f" [{c.letter}]" if c.letter else ""
+            where = f"[{c.letter}] " if c.letter else ""
             p = by_column.get(c.header)
-            lines.append(f"  - {c.header!r}{where}: "
-                         + (p.problem(lang) if p else word("unmatched", lang)))
+            lines.append(f"  - {where}" + (p.problem(lang) if p else repr(c.header)))
     missing = [p for p in problems if p.column is None and p.field is not None]
     if missing:
         lines.append(_t("missing", lang).format(n=len(missing)))
