@@ -57,7 +57,7 @@ def test_group_rows_are_groups(row: list[Any]) -> None:
 
 def test_rows_after_a_signature_mark_are_footer_until_a_group_row() -> None:
     s = _sorter()
-    rows = [[None, "Mengetahui,", None, None, None],
+    rows: list[list[Any]] = [[None, "Mengetahui,", None, None, None],
             [None, "Lurah Sukamaju", None, None, None],
             [None, "Budi Santoso", None, None, None],
             [5, "KSM-05", 12, 0, "Sukamaju"]]

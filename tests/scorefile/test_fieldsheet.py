@@ -124,7 +124,8 @@ def test_kobo_export_ignores_the_forms_own_columns(tmp_path: Path) -> None:
     import csv
 
     path = tmp_path / "kobo.csv"
-    rows = [["start", "_uuid", "grp_lembaga/kode_ksm", "grp_lembaga/jml_anggota",
+    rows: list[list[Any]] = [["start", "_uuid", "grp_lembaga/kode_ksm",
+                              "grp_lembaga/jml_anggota",
              "grp_usaha/tunggakan", "_submission_time", "_index"]]
     rows += [["2024-09-01", f"u{i}", r["group_id"], r["members"],
               r["arrears_instalments"], "2024-09-02", i]
