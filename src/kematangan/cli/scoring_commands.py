@@ -167,7 +167,8 @@ def score(
     rs = scorer.ruleset
     assert summary.mapping is not None
     for line in [*mapping_lines(summary.mapping, rs, lang),
-                 *rows_lines(summary.rows, summary.skipped, summary.no_id, lang),
+                 *rows_lines(summary.rows, summary.skipped, summary.no_id, lang,
+                             summary.repeated),
                  *score_lines(summary, rs, lang)]:
         typer.echo(line)
     if strict:

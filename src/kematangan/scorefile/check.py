@@ -23,8 +23,8 @@ from kematangan.io import (
 )
 from kematangan.problems import Problem
 from kematangan.scorefile.sheets import problem_counts, score_table, skipped_rows
-from kematangan.scorefile.summary import mapping_lines, rows_lines
-from kematangan.scorefile.words import HOW, word
+from kematangan.scorefile.summary import mapping_lines, repeated_ids, rows_lines
+from kematangan.scorefile.words import HOW, counted, word
 from kematangan.scoring import Scorer
 
 __all__ = ["FileCheck", "check_file", "write_mapping_file"]
@@ -63,12 +63,15 @@ class FileCheck:
     def lines(self, ruleset: Ruleset, lang: str = "id") -> list[str]:
         """The check for the terminal: the mapping, the rows, the problems."""
         out = mapping_lines(self.mapping, ruleset, lang)
-        out += rows_lines(self.groups, self.skipped, self.no_id, lang)
+        out += rows_lines(self.groups, self.skipped, self.no_id, lang,
+                          repeated_ids(self.problems))
         errors, notes, groups = problem_counts(self.problems)
-        head = ("Masalah data: {n} ({e} nilai tidak dipakai, {c} catatan) pada {g} "
-                "kelompok" if lang == "id" else
-                "Data problems: {n} ({e} values not used, {c} notes) in {g} groups")
-        out.append(head.format(n=len(self.problems), e=errors, c=notes, g=groups))
+        head = ("Masalah data: {n} ({e}, {c}) pada {g}" if lang == "id" else
+                "Data problems: {n} ({e}, {c}) in {g}")
+        out.append(head.format(n=len(self.problems),
+                               e=counted(errors, "value_noun", lang),
+                               c=counted(notes, "note_noun", lang),
+                               g=counted(groups, "group_noun", lang)))
         for p in self.problems[:_SHOWN]:
             out.append(f"  - {p.text(lang)}")
         if len(self.problems) > _SHOWN:
@@ -143,8 +146,8 @@ def write_mapping_file(path: str | os.PathLike[str], ruleset: Ruleset,
     the fields it looks like), and every field without a column; with no mapping
     (``kematangan template``), every field with an empty header to fill in.
     """
-    labels = {f.id: f.label.get(lang) for f in ruleset.fields}
-    labels[ruleset.group_id.field] = ruleset.group_id.label.get(lang)
+    labels = {ruleset.group_id.field: ruleset.group_id.label.get(lang)}
+    labels.update({f.id: f.label.get(lang) for f in ruleset.fields})
     entries: list[tuple[str, str, str]] = []
     missing: list[tuple[str, str]]
     if mapping is None:

@@ -9,17 +9,20 @@ the ``Masalah data`` column of the results adds up to those with a row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kematangan.criteria.ruleset import Ruleset
 from kematangan.io import ColumnMapping, Table
+from kematangan.problems import Problem
 from kematangan.scorefile.sheets import problem_counts, row_ranges, skipped_rows
-from kematangan.scorefile.words import word
+from kematangan.scorefile.words import counted, word
 from kematangan.scoring import BatchResult
 
-__all__ = ["FileSummary", "mapping_lines", "rows_lines", "score_lines"]
+__all__ = ["FileSummary", "mapping_lines", "repeated_ids", "rows_lines",
+           "score_lines"]
 
 
 @dataclass
@@ -44,6 +47,8 @@ class FileSummary:
     """Rows that are not groups, by why (a ``row_*`` code)."""
     no_id: list[int] = field(default_factory=list)
     """Rows scored without a group id (named by their row number)."""
+    repeated: list[tuple[str, int, int]] = field(default_factory=list)
+    """Group ids on two rows: (id, first row, this row)."""
     mapping: ColumnMapping | None = None
     sheet: str | None = None
     written: list[Path] = field(default_factory=list)
@@ -72,6 +77,7 @@ class FileSummary:
         if table is not None:
             self.no_id += [p.row for p in table.issues
                            if p.code == "blank_group_id" and p.row is not None]
+            self.repeated += repeated_ids(table.issues)
             for code, rows in skipped_rows([table.skipped]).items():
                 self.skipped.setdefault(code, []).extend(rows)
             self.mapping = (table.mapping if self.mapping is None
@@ -133,6 +139,7 @@ _TEXT = {
         "groups": "{n} baris dinilai sebagai kelompok",
         "not_groups": "{n} baris bukan kelompok dan tidak dinilai:",
         "no_id": "tanpa kode kelompok (disebut dengan nomor baris): {rows}",
+        "repeated": "kode kelompok yang berulang (kedua baris dinilai): {ids}",
         "gid_missing": "Tidak ada kolom kode kelompok: setiap kelompok disebut "
                        "dengan nomor barisnya.",
         "scored": "{n} kelompok dinilai dengan {id} {version} (hash {hash})",
@@ -142,8 +149,8 @@ _TEXT = {
         "class": "  kelas: {counts}",
         "class_open": " ({n} belum pasti karena data kosong)",
         "exit": "  siap dilepas: {n}",
-        "problems": "  masalah data: {n} ({errors} nilai tidak dipakai, {notes} "
-                    "catatan) pada {groups} kelompok; lihat lembar errors",
+        "problems": "  masalah data: {n} ({errors}, {notes}) pada {groups}; lihat "
+                    "lembar errors",
         "results": "hasil: {files}",
     },
     "en": {
@@ -156,6 +163,7 @@ _TEXT = {
         "groups": "{n} rows scored as groups",
         "not_groups": "{n} rows are not groups and are not scored:",
         "no_id": "without a group id (named by their row): {rows}",
+        "repeated": "group ids on more than one row (each row scored): {ids}",
         "gid_missing": "No group-id column: each group is named by its row.",
         "scored": "{n} groups scored with {id} {version} (hash {hash})",
         "stage": "  stage: {counts}",
@@ -164,8 +172,8 @@ _TEXT = {
         "class": "  class: {counts}",
         "class_open": " ({n} undetermined because of missing data)",
         "exit": "  exit-ready: {n}",
-        "problems": "  data problems: {n} ({errors} values not used, {notes} notes) "
-                    "in {groups} groups; see the errors sheet",
+        "problems": "  data problems: {n} ({errors}, {notes}) in {groups}; see the "
+                    "errors sheet",
         "results": "results: {files}",
     },
 }
@@ -212,17 +220,32 @@ def mapping_lines(mapping: ColumnMapping, ruleset: Ruleset, lang: str = "id"
     return lines
 
 
+def _rows_word(n: int, lang: str) -> str:
+    return counted(n, "row_noun", lang).split(" ", 1)[1]
+
+
+def repeated_ids(problems: Sequence[Problem]) -> list[tuple[str, int, int]]:
+    """(group id, first row, later row) of every repeated group id noted."""
+    return [(str(p.params["group_id"]), int(p.params["first_row"]), p.row)
+            for p in problems if p.code == "duplicate_group_id" and p.row is not None]
+
+
 def rows_lines(groups: int, skipped: dict[str, list[int]], no_id: list[int],
-               lang: str = "id") -> list[str]:
-    """How the rows below the headers were taken: groups, and the others by why,
-    with their row numbers."""
+               lang: str = "id", repeated: Sequence[tuple[str, int, int]] = ()
+               ) -> list[str]:
+    """How the rows below the headers were taken: groups (those without an id,
+    and ids on two rows), and the others by why, with their row numbers."""
     lines = [_t("groups", lang).format(n=groups)]
     if no_id:
         lines.append(f"  {_t('no_id', lang).format(rows=row_ranges(no_id))}")
+    if repeated:
+        ids = "; ".join(f"{gid!r} ({word('row', lang).lower()} {first}, {row})"
+                        for gid, first, row in repeated)
+        lines.append(f"  {_t('repeated', lang).format(ids=ids)}")
     total = sum(map(len, skipped.values()))
     if total:
         lines.append(_t("not_groups", lang).format(n=total))
-        lines += [f"  - {word(code, lang)}: {word('rows_word', lang).lower()} "
+        lines += [f"  - {word(code, lang)}: {_rows_word(len(rows), lang)} "
                   f"{row_ranges(rows)}" for code, rows in skipped.items()]
     return lines
 
@@ -251,8 +274,9 @@ def score_lines(summary: FileSummary, ruleset: Ruleset, lang: str = "id"
     if ruleset.exit is not None:
         lines.append(_t("exit", lang).format(n=summary.exit_ready))
     lines.append(_t("problems", lang).format(
-        n=summary.problems, errors=summary.errors, notes=summary.notes,
-        groups=summary.groups_with_problems))
+        n=summary.problems, errors=counted(summary.errors, "value_noun", lang),
+        notes=counted(summary.notes, "note_noun", lang),
+        groups=counted(summary.groups_with_problems, "group_noun", lang)))
     if summary.written:
         lines.append(_t("results", lang).format(
             files=", ".join(str(p) for p in summary.written)))

@@ -8,7 +8,7 @@ summary items, outcome words, how a column was matched.
 
 from __future__ import annotations
 
-__all__ = ["HOW", "word"]
+__all__ = ["HOW", "counted", "word"]
 
 _WORDS: dict[str, tuple[str, str]] = {
     # the results sheet
@@ -144,3 +144,26 @@ def word(key: str, lang: str = "id") -> str:
     """
     id_, en = _WORDS.get(key) or HOW[key]
     return en if lang == "en" else id_
+
+
+def counted(n: int, key: str, lang: str = "id") -> str:
+    """``n`` and a noun, plural in English when ``n`` is not 1 (Indonesian nouns
+    do not change).
+
+    Examples
+    --------
+    >>> counted(1, "group_noun", "en"), counted(3, "group_noun", "en"), counted(3, "group_noun")
+    ('1 group', '3 groups', '3 kelompok')
+    """
+    one, many = _NOUNS[key]
+    if lang != "en":
+        return f"{n} {one[0]}"
+    return f"{n} {one[1] if n == 1 else many}"
+
+
+_NOUNS: dict[str, tuple[tuple[str, str], str]] = {
+    "group_noun": (("kelompok", "group"), "groups"),
+    "row_noun": (("baris", "row"), "rows"),
+    "note_noun": (("catatan", "note"), "notes"),
+    "value_noun": (("nilai tidak dipakai", "value not used"), "values not used"),
+}
