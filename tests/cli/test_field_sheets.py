@@ -265,3 +265,12 @@ def test_a_mapping_file_that_cannot_be_written_is_exit_2(recap: Path,
                                  "--write-mapping", str(tmp_path / "no" / "p.yaml")])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_the_walkthrough_in_the_docs_shows_what_check_prints(recap: Path) -> None:
+    page = (Path(__file__).parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = page.split("### 1. Check", 1)[1]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    printed = runner.invoke(app, ["check", str(recap), "-r", "ppmk-ksm"]).stdout
+    assert shown and all(line in printed.splitlines() for line in shown), [
+        line for line in shown if line not in printed.splitlines()]

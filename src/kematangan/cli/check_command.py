@@ -53,9 +53,10 @@ def check(
     strict: StrictOpt = False,
     limit: LimitOpt = None,
 ) -> None:
-    """Check INPUT before scoring it: how each column is read, which rows are
-    groups, and the data problems. Exits 1 when a field that a stage's gates need
-    has no column."""
+    """Check INPUT before scoring: how its columns are read, its rows, its problems.
+
+    Nothing is scored or written (but --write-mapping). Exits 1 when a field that
+    a stage's requirements need has no column."""
     from kematangan.scorefile import check_file, write_mapping_file
 
     if format not in ("text", "json"):

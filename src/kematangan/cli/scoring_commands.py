@@ -123,8 +123,9 @@ def score(
     mapping: MappingOpt = None,
     strict: StrictOpt = False,
 ) -> None:
-    """Score every group of INPUT; write every row back, with its results or why it
-    is not a group. Prints how the columns were read first."""
+    """Score every group of INPUT; write every row back with its results or why.
+
+    Prints how the columns were read first, then which rows are groups."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
@@ -278,8 +279,9 @@ def report(
     map: MapOpt = None,
     mapping: MappingOpt = None,
 ) -> None:
-    """Write a self-contained HTML portfolio report for every group in INPUT, with
-    how its columns were read and the rows that are not groups."""
+    """Write a self-contained HTML portfolio report for every group in INPUT.
+
+    It ends with how the columns were read and the rows that are not groups."""
     from kematangan.explain import portfolio_report_html
     from kematangan.scorefile import report_sections
     from kematangan.scorefile.sheets import skipped_rows
@@ -306,7 +308,7 @@ def template(
     = None,
 ) -> None:
     """Write an empty spreadsheet with the ruleset's headers, units, allowed values
-    (as drop-down lists) and a filled example row (not scored when read back)."""
+    (as drop-down lists) and a filled example row."""
     from kematangan.io import write_template
     from kematangan.scorefile import write_mapping_file
 

@@ -47,7 +47,7 @@ _TOTAL_WORDS = frozenset({
     "kub", "kelompok", "group", "groups", "poktan", "nilai", "skor"})
 _PLACE_WORDS = frozenset({"kel", "kec", "kelurahan", "kecamatan", "desa", "kab",
                           "kabupaten", "kota", "rw", "bkm", "lkm", "wilayah"})
-_NUMBERING = re.compile(r"[(\[]?\s?(\d{1,3})\s?[)\]]?\.?")
+_NUMBERING = re.compile(r"[(\[]?\s?(\d{1,6})\s?[)\]]?\.?")
 _MONTHS = (r"(?:januari|februari|pebruari|maret|april|mei|juni|juli|agustus|"
            r"september|oktober|nopember|november|desember|jan|feb|mar|apr|jun|"
            r"jul|agu|ags|sep|sept|okt|nov|nop|des)\.?")
@@ -159,10 +159,33 @@ class RowSorter:
         self.field_at = [j for j, f in enumerate(fields)
                          if f is not None and f != group]
         self.header_keys = {_key(_text(h)) for h in header} - {""}
+        self.group_header = (_key(_text(header[self.group_at]))
+                             if self.group_at is not None and self.group_at < len(
+                                 header) else "")
         self.in_footer = False
+
+    def _plain_group(self, row: Sequence[Any]) -> bool:
+        """Whether ``row`` is surely a group, seen from its first cells only (most
+        rows are): a group id that is no mark, and nothing but numbers left of it.
+        A header repeated on a later page has the header's text in the group-id
+        column, a totals row its word there or left of it, a numbering row a
+        number, the template's example its id."""
+        at = self.group_at
+        if at is None or at >= len(row) or self.in_footer:
+            return False
+        gid = _text(row[at])
+        if not gid or len(gid) > _MARK_CHARS or _is_number(gid) or _is_total(gid) \
+                or _is_footer_mark(gid):
+            return False
+        key = _key(gid)
+        if key == self.group_header or key in _EXAMPLE_IDS:
+            return False
+        return all(not t or _is_number(t) for t in map(_text, row[:at]))
 
     def sort(self, row: Sequence[Any]) -> tuple[str, dict[str, Any]] | None:
         """``(code, params)`` when ``row`` is not a group, else ``None``."""
+        if self._plain_group(row):
+            return None
         texts = [_text(v) for v in row]
         filled = [t for t in texts if t]
         if not filled:

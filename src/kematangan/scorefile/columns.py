@@ -203,10 +203,18 @@ def next_step_texts(scorer: Scorer, batch: BatchResult, lang: str = "id"
     columns = np.array([raw.columns[plan.value_index(f)] for f in field_ids]
                        ).reshape(len(field_ids), n)
     record = ((read_matrix @ unknown.astype(np.int64)) > 0) & np.isnan(columns)
-    key = np.concatenate([target[None, :], np.round(short * 100)[None, :],
-                          not_met, record]).T
-    distinct, inverse = np.unique(key, axis=0, return_inverse=True)
-    texts = [_step_text(scorer, row, lang) for row in distinct]
+    # One key per record, packed to a few bytes, so the distinct situations are
+    # found by one sort of short byte strings.
+    flags = np.concatenate([not_met, record]).astype(bool)
+    key = np.concatenate([
+        target.astype("<i4").view(np.uint8).reshape(n, 4),
+        np.round(short * 100).astype("<i8").view(np.uint8).reshape(n, 8),
+        np.packbits(flags, axis=0).T], axis=1)
+    packed = np.ascontiguousarray(key).view(np.dtype((np.void, key.shape[1])))
+    _, first, inverse = np.unique(packed.ravel(), return_index=True,
+                                  return_inverse=True)
+    texts = [_step_text(scorer, int(target[i]), float(short[i]), flags[:, i], lang)
+             for i in first.tolist()]
     return np.array(texts, dtype=object)[np.asarray(inverse).reshape(-1)]
 
 
@@ -225,11 +233,11 @@ def _stage_short(plan: Any, raw: Any, stage: npt.NDArray[np.int64],
     return out
 
 
-def _step_text(scorer: Scorer, key: npt.NDArray[np.float64], lang: str) -> str:
+def _step_text(scorer: Scorer, target: int, short: float,
+               flags: npt.NDArray[np.bool_], lang: str) -> str:
     plan, rs = scorer.plan, scorer.ruleset
     n_stages, n_classes, n_crit = len(plan.stage_ids), len(plan.class_ids), len(
         plan.criteria)
-    target, short = int(key[0]), float(key[1]) / 100
     if target > n_stages + n_classes:
         return word("top", lang)
     if target < n_stages:
@@ -239,12 +247,11 @@ def _step_text(scorer: Scorer, key: npt.NDArray[np.float64], lang: str) -> str:
     else:
         level = word("exit_word", lang)
     parts = []
-    meet = [rs.criteria[i].label.get(lang) for i in range(n_crit) if key[2 + i]]
+    meet = [rs.criteria[i].label.get(lang) for i in range(n_crit) if flags[i]]
     if meet:
         parts.append(word("meet", lang).format(items=", ".join(meet)))
     labels = {f.id: f.label.get(lang) for f in rs.fields}
-    fields = [labels[f.id] for j, f in enumerate(plan.fields)
-              if key[2 + n_crit + j]]
+    fields = [labels[f.id] for j, f in enumerate(plan.fields) if flags[n_crit + j]]
     if fields:
         parts.append(word("record", lang).format(items=", ".join(fields)))
     if short > 0:

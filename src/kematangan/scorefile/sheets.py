@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from kematangan.catalogue import render
 from kematangan.criteria.ruleset import Ruleset
 from kematangan.explain.document import Block, Heading, Para, TableBlock
 from kematangan.io import ColumnMapping, SkippedRows, Table
@@ -23,8 +24,8 @@ __all__ = ["ERROR_COLUMNS", "columns_sheet", "empty_like", "errors_sheet",
            "problem_counts", "report_sections", "row_ranges", "score_table",
            "skipped_rows"]
 
-ERROR_COLUMNS = ("row", "column", "field", "value", "severity", "code", "count",
-                 "problem", "fix")
+ERROR_COLUMNS = ("row", "column", "field", "value", "severity", "code", "problem",
+                 "fix")
 
 
 def score_table(scorer: Scorer, table: Table, **options: Any) -> BatchResult:
@@ -72,11 +73,18 @@ def errors_sheet(problems: Iterable[Problem], lang: str = "id"
     ([3], ["'dua' bukan angka; dibaca kosong"])
     """
     rows: dict[str, list[Any]] = {word(k, lang): [] for k in ERROR_COLUMNS}
+    texts: dict[tuple[str, str], tuple[str, str]] = {}
     for p in problems:
-        problem, fix = p.problem(lang), p.fix(lang)
+        # Many rows share a problem (a value out of bounds everywhere): its texts
+        # are written once.
+        said = (p.code, repr(sorted(p.params.items())))
+        found = texts.get(said)
+        if found is None:
+            found = texts[said] = render(p.code, p.params, lang)
+        problem, fix = found
         for key, value in zip(ERROR_COLUMNS, (
                 p.row, p.column, p.field, None if p.value is None else str(p.value),
-                word(p.severity, lang), p.code, p.count, problem, fix), strict=True):
+                word(p.severity, lang), p.code, problem, fix), strict=True):
             rows[word(key, lang)].append(value)
     return rows
 

@@ -51,7 +51,6 @@ _WORDS: dict[str, tuple[str, str]] = {
     "value": ("Nilai", "Value"),
     "severity": ("Jenis", "Kind"),
     "code": ("Kode", "Code"),
-    "count": ("Jumlah sel", "Cells"),
     "problem": ("Masalah", "Problem"),
     "fix": ("Perbaikan", "Fix"),
     "error": ("galat", "error"),
