@@ -274,3 +274,12 @@ def test_the_walkthrough_in_the_docs_shows_what_check_prints(recap: Path) -> Non
     printed = runner.invoke(app, ["check", str(recap), "-r", "ppmk-ksm"]).stdout
     assert shown and all(line in printed.splitlines() for line in shown), [
         line for line in shown if line not in printed.splitlines()]
+
+
+def test_a_reading_note_shows_in_its_rows_explanation(recap: Path, peta: Path
+                                                      ) -> None:
+    result = runner.invoke(app, ["explain", str(recap), "-r", "ppmk-ksm", "--mapping",
+                                 str(peta), "--group", "KSM Anggrek"])
+    assert result.exit_code == 0, result.output
+    problems = result.output.split("Masalah data", 1)[1]
+    assert "'15 orang' dibaca sebagai 15 (satuan 'orang' dibuang)" in problems

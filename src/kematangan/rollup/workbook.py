@@ -28,7 +28,7 @@ from kematangan.problems import Problem
 from kematangan.rollup.aggregate import RollUp, member_names, roll_up
 from kematangan.rollup.held import held_back_texts
 from kematangan.rollup.parents import ParentResult, ParentScorer
-from kematangan.scorefile import result_columns
+from kematangan.scorefile import result_columns, rows_in_order
 from kematangan.scoring import BatchResult, Scorer
 
 __all__ = ["RollupSummary", "find_column", "rollup_file"]
@@ -137,10 +137,10 @@ def rollup_file(source: str | os.PathLike[str], scorer: Scorer,
     batch = scorer.score_batch(table.columns, group_ids=table.group_ids,
                                row_numbers=table.row_numbers)
     up = roll_up(batch, table.passthrough[header], column=header)
-    groups: dict[str, Any] = dict(table.passthrough)
-    for name, col in result_columns(scorer, batch, lang=lang,
-                                    top_reasons=top_reasons).items():
-        groups[name if name not in groups else f"result.{name}"] = col
+    # Every row comes out, in order: groups with their results, the rows that are
+    # not groups (blank, totals, signatures) with why.
+    groups = rows_in_order(table, result_columns(scorer, batch, lang=lang,
+                                                 top_reasons=top_reasons), lang)
     errors = _problems(Path(source).name, table.issues, table, lang)
     errors += _problems(Path(source).name, [*batch.issues, *up.issues], table, lang)
     summary = RollupSummary(groups=len(batch), without_parent=up.blank)

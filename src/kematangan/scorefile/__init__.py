@@ -7,7 +7,7 @@ was found, in the user's language, the same way in every output.
 
 from kematangan.scorefile.check import FileCheck, check_file, write_mapping_file
 from kematangan.scorefile.columns import next_step_texts, result_columns, sheet_columns
-from kematangan.scorefile.run import file_columns, score_file
+from kematangan.scorefile.run import file_columns, rows_in_order, score_file
 from kematangan.scorefile.sheets import (
     columns_sheet,
     errors_sheet,
@@ -32,6 +32,7 @@ __all__ = [
     "next_step_texts",
     "report_sections",
     "result_columns",
+    "rows_in_order",
     "rows_lines",
     "score_file",
     "score_lines",

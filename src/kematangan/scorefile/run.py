@@ -32,7 +32,7 @@ from kematangan.scorefile.summary import FileSummary
 from kematangan.scorefile.words import word
 from kematangan.scoring import BatchResult, Scorer
 
-__all__ = ["file_columns", "score_file"]
+__all__ = ["file_columns", "rows_in_order", "score_file"]
 
 _OUTCOME_COLOURS = {"met": "good", "not_met": "bad", "unknown": "unknown",
                     "not_applicable": "none"}
@@ -41,24 +41,34 @@ _OUTCOME_COLOURS = {"met": "good", "not_met": "bad", "unknown": "unknown",
 def file_columns(scorer: Scorer, table: Table, batch: BatchResult, *,
                  lang: str = "id", top_reasons: int = 3,
                  model: MaturityModel | None = None) -> dict[str, npt.NDArray[Any]]:
-    """The output rows of one chunk: its groups with their results and the rows
-    that are not groups, in sheet order; the sheet row first, then the input's
-    columns, why a row was not scored, and the results.
+    """The output rows of one chunk (see :func:`rows_in_order`) with the readable
+    result columns of :func:`~kematangan.scorefile.sheet_columns`."""
+    return rows_in_order(table, sheet_columns(scorer, batch, lang=lang,
+                                              top_reasons=top_reasons, model=model),
+                         lang)
+
+
+def rows_in_order(table: Table, results: dict[str, npt.NDArray[Any]],
+                  lang: str = "id") -> dict[str, npt.NDArray[Any]]:
+    """Every row of a chunk in sheet order: its groups with their ``results`` (one
+    value per group) and the rows that are not groups, with why. The sheet row
+    comes first, then the input's columns, why a row was not scored, and the
+    results.
 
     An input column with a result's name keeps its values; the result is written
     as ``NAME (hasil)``.
     """
-    results = sheet_columns(scorer, batch, lang=lang, top_reasons=top_reasons,
-                            model=model)
     skipped = table.skipped
-    row_name, note_name = word("row", lang), word("row_note", lang)
+    row_name = word("row", lang)
+    if row_name in table.passthrough:
+        row_name = word("sheet_row", lang)
+    note_name = word("row_note", lang)
     groups: dict[str, Any] = {row_name: table.row_numbers}
     others: dict[str, Any] = {row_name: skipped.numbers}
     for name, cells in table.passthrough.items():
-        key = name if name != row_name else f"{name} ({word('row', lang).lower()})"
-        groups[key] = cells
-        others[key] = skipped.cells.get(name, np.full(len(skipped), None,
-                                                      dtype=object))
+        groups[name] = cells
+        others[name] = skipped.cells.get(name, np.full(len(skipped), None,
+                                                       dtype=object))
     groups[note_name] = np.full(len(table), None, dtype=object)
     stop = word("not_scored", lang)
     others[note_name] = np.array([f"{stop}: {skipped.why(i, lang)}"

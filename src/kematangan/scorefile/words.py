@@ -13,6 +13,7 @@ __all__ = ["HOW", "counted", "word"]
 _WORDS: dict[str, tuple[str, str]] = {
     # the results sheet
     "row": ("Baris", "Row"),
+    "sheet_row": ("Baris lembar", "Sheet row"),
     "row_note": ("Keterangan baris", "Row note"),
     "stage": ("Tahap", "Stage"),
     "stage_label": ("Nama tahap", "Stage name"),
