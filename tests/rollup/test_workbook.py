@@ -53,7 +53,7 @@ def test_rows_that_are_not_groups_stay_on_the_groups_sheet_and_out_of_the_counts
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("groups").to_python()
     head = rows[0]
     assert [r[head.index("Baris")] for r in rows[1:]] == [2.0, 3.0, 4.0, 5.0]
-    assert rows[4][head.index("Keterangan baris")].startswith("tidak dinilai")
+    assert str(rows[4][head.index("Keterangan baris")]).startswith("tidak dinilai")
     assert (summary.groups, summary.parents) == (2, 1)
 
 
