@@ -43,7 +43,7 @@ def _record(i: int) -> dict[str, Any]:
         "business_plan_months_since_review": [2.5, 6, 8, 11, 14, 20, 3, 30, 40][i],
         "works_with_other_groups": mid and i != 5,
         "revolving_fund_access": i != 8,
-        "arrears_instalments": [0, 0, 1, 0, 2, 4, 0, 5, 6][i],
+        "arrears_instalments": [0, 0, 1, 0, 2, 4, 0, 5, 0][i],
         "members_saving": [20, 15, 12, 9, 7, 4, 6, 2, 1][i],
         "trainings_last_12_months": [5, 4, 3, 2, 2, 1, 1, 0, 0][i],
         "activity_months": [48, 40, 30, 24, 18, 12, 10, 6, 3][i],

@@ -133,6 +133,9 @@ CASES: dict[str, Work] = {
                                 lambda n, t: "1" * n + ".123x"),
     "matching._SPLIT and _REPEAT_TWO": (matching.words,
                                         lambda n, t: "a1" * n + " " + "b" * n + "2"),
+    # a header line read with the wrong delimiter: one cell of many distinct words
+    "matching.words distinct": (matching.words,
+                                lambda n, t: ",".join(f"c{i}" for i in range(n))),
     "rows._TOTAL": (_sort_one, lambda n, t: "jumlah " + "1 " * n + "x"),
     "rows._NUMBERING": (_sort_one, lambda n, t: "(" * n + "1" * n),
     "rows._FOOTER": (_sort_one, lambda n, t: "ket" + " " * n + "x"),

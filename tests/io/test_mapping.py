@@ -108,6 +108,27 @@ def test_a_missing_field_names_the_criteria_and_stage_it_leaves_unknown(
     assert "admin_books_kept" in mapping.gate_fields_missing(ruleset)
 
 
+def test_a_field_another_column_stands_in_for_is_not_called_unknown(
+        matcher: HeaderMatcher, ruleset: Ruleset) -> None:
+    # regression: business_plan_current reads coalesce(months_between(
+    # business_plan_reviewed_on, assessed_on), business_plan_months_since_review);
+    # a sheet with the months column only must not be told the criterion is unknown
+    headers = [f.id for f in ruleset.fields
+               if f.id not in ("business_plan_reviewed_on", "assessed_on")]
+    mapping = matcher.match(["group_id", *headers])
+    found = {p.field: p for p in mapping.problems(ruleset) if p.field}
+    p = found["business_plan_reviewed_on"]
+    assert (p.code, p.severity) == ("missing_field_covered", "note")
+    assert "read another column instead" in p.problem("en")
+    assert mapping.gate_fields_missing(ruleset) == []
+    without_months = matcher.match(["group_id", *(
+        h for h in headers if h != "business_plan_months_since_review")])
+    codes = {p.field: p.code for p in without_months.problems(ruleset) if p.field}
+    assert codes["business_plan_months_since_review"] in (
+        "missing_field", "missing_gate_field")
+    assert codes["business_plan_reviewed_on"] in ("missing_field", "missing_gate_field")
+
+
 def test_the_users_mapping_comes_before_any_match(ruleset: Ruleset) -> None:
     user = {"Rapat 3 bln terakhir": "meetings_last_3_months", "Anggota": None}
     mapping = HeaderMatcher(ruleset, user).match(["Rapat 3 bln terakhir", "Anggota"])

@@ -331,6 +331,11 @@ COLUMNS: dict[str, Message] = {
         "tidak ada kolom untuk {label} ({field}); tidak ada kriteria yang "
         "memakainya", "", "no column holds {label} ({field}); no criterion uses it",
         ""),
+    "missing_field_covered": _m(
+        "tidak ada kolom untuk {label} ({field}); {criteria} membaca kolom lain "
+        "sebagai gantinya", "",
+        "no column holds {label} ({field}); {criteria} read another column instead",
+        ""),
 }
 
 _FILE_ID = ("perbaiki berkas pemetaan: satu baris per kolom, JUDUL: ID_DATA (atau "

@@ -7,6 +7,7 @@ are built from them.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from kematangan.criteria import expr as ex
@@ -15,7 +16,7 @@ from kematangan.criteria.typecheck import infer_type
 from kematangan.errors import ExpressionError
 
 __all__ = ["FieldUse", "category_values", "criterion_max_points", "criterion_reads",
-           "field_uses", "name_types", "score_range"]
+           "field_uses", "name_types", "score_range", "unknown_without"]
 
 
 def category_values(ruleset: Ruleset) -> dict[str, list[str]]:
@@ -210,3 +211,69 @@ def field_uses(ruleset: Ruleset) -> dict[str, FieldUse]:
         out[f.id] = FieldUse(tuple(c.id for c in crits), tuple(c.id for c in unknown),
                              tuple(stages))
     return out
+
+
+def unknown_without(ruleset: Ruleset, present: Collection[str]) -> set[str]:
+    """The criteria that cannot be judged for any group when only the fields in
+    ``present`` have data: those whose missing-data policy is ``unknown`` and that
+    need a field that is not there. ``coalesce(a, b)`` needs ``a`` or ``b``;
+    ``known(x)`` and ``missing(x)`` need nothing; anything else needs all it reads
+    (``or`` and ``any_of`` too: whether they can be decided without a value depends
+    on the other values).
+
+    Examples
+    --------
+    >>> from kematangan.criteria.loader import load_ruleset
+    >>> rs = load_ruleset("ppmk-ksm")
+    >>> everything = [f.id for f in rs.fields]
+    >>> sorted(unknown_without(rs, set(everything) - {"admin_books_kept"}))
+    ['admin_books']
+    >>> "business_plan_current" in unknown_without(
+    ...     rs, set(everything) - {"business_plan_reviewed_on"})
+    False
+    """
+    have = set(present)
+    derived = {d.id: ex.parse(d.expr) for d in ruleset.derived}
+    criteria = {c.id: c for c in ruleset.criteria}
+    judged: dict[str, bool] = {}
+
+    def known(node: ex.Node, seen: frozenset[str]) -> bool:
+        if isinstance(node, ex.Name):
+            name = node.id
+            if name in derived:
+                return name not in seen and known(derived[name], seen | {name})
+            if name in criteria:
+                return name not in seen and can_judge(name, seen | {name})
+            return name in have
+        if isinstance(node, ex.Call):
+            if node.fn in ("known", "missing"):
+                return True
+            if node.fn == "coalesce":
+                return any(known(a, seen) for a in node.args)
+            return all(known(a, seen) for a in node.args)
+        kids = [getattr(node, k) for k in ("operand", "left", "right")
+                if hasattr(node, k)]
+        kids += list(getattr(node, "items", ()))
+        return all(known(k, seen) for k in kids)
+
+    def can_judge(cid: str, seen: frozenset[str]) -> bool:
+        if cid in judged:
+            return judged[cid]
+        c = criteria[cid]
+        if c.missing != "unknown":
+            ok = True
+        else:
+            ok = not c.applies_when or known(ex.parse(c.applies_when), seen)
+            subs = list(c.all_of or c.any_of or (c.at_least.of if c.at_least else ()))
+            if c.kind == "expr":
+                assert c.expr is not None
+                ok = ok and known(ex.parse(c.expr), seen)
+            elif subs:
+                ok = ok and all(s not in seen and can_judge(s, seen | {s})
+                                for s in subs)
+            elif c.field_ref is not None:
+                ok = ok and known(ex.Name(0, 0, c.field_ref), seen)
+        judged[cid] = ok
+        return ok
+
+    return {c.id for c in ruleset.criteria if not can_judge(c.id, frozenset({c.id}))}

@@ -264,8 +264,10 @@ class HeaderMatcher:
         """Match a header row (see :class:`~kematangan.io.mapping.ColumnMapping`).
 
         ``first_column`` is the 0-based sheet column of ``headers[0]`` (``None``
-        for record keys, which have no position). ``suggestions=False`` makes no
-        fuzzy guess and no suggestion (used while scanning for the header row).
+        for record keys, which have no position). ``suggestions=False`` is for
+        scanning rows for the header row: it counts matches only (no guesses, no
+        suggestions, nothing ignored, and words compared in the first
+        :data:`GUESS_CELLS` cells only, so a hostile row costs bounded work).
         """
         names: list[str] = []
         texts: list[str] = []
@@ -297,7 +299,7 @@ class HeaderMatcher:
             how, field_id, name = ("", None, "")
             if hit is not None:
                 field_id, how, name = hit
-            else:
+            elif suggestions or j < GUESS_CELLS:  # scanning: bounded work per row
                 same = self.normalised(text)
                 if same is not None:
                     (field_id, name), how = same, "normalised"
@@ -309,7 +311,7 @@ class HeaderMatcher:
                     taken.add(field_id)
                     found[j] = ColumnMatch(names[j], "mapped", field_id, how,
                                            name=name)
-            elif reason := _ignored(text):
+            elif suggestions and (reason := _ignored(text)):
                 found[j] = ColumnMatch(names[j], "ignored", how=reason)
         if suggestions:
             self._guess(texts, names, found, taken)

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from kematangan.criteria.meaning import field_uses
+from kematangan.criteria.meaning import field_uses, unknown_without
 from kematangan.criteria.ruleset import Ruleset
 from kematangan.io.cells import column_letter
 from kematangan.problems import Problem
@@ -204,27 +204,50 @@ class ColumnMapping:
                 out.append(Problem("duplicate_header", {
                     "field": c.field, "headers": headers, "count": len(headers)},
                     "note", column=c.header, field=c.field))
-        uses = field_uses(ruleset)
         crit_labels = {c.id: c.label.model_dump() for c in ruleset.criteria}
         stage_labels = {s.id: s.label.model_dump() for s in ruleset.stages}
+        uses = field_uses(ruleset)
+        left = self.left_unknown(ruleset)
         for f in self.missing:
-            use = uses[f]
             params: dict[str, Any] = {"field": f, "label": labels[f]}
-            if not use.unknown:
-                out.append(Problem("missing_field_unused", params, "note", field=f))
+            criteria, stages = left[f]
+            if not criteria:
+                covered = uses[f].unknown
+                if covered:  # read through coalesce(): another column stands in
+                    params["criteria"] = [crit_labels[c] for c in covered]
+                out.append(Problem("missing_field_covered" if covered
+                                   else "missing_field_unused", params, "note",
+                                   field=f))
                 continue
-            params["criteria"] = [crit_labels[c] for c in use.unknown]
+            params["criteria"] = [crit_labels[c] for c in criteria]
             code = "missing_field"
-            if use.gate_stages:
+            if stages:
                 code = "missing_gate_field"
-                params["stages"] = [stage_labels[s] for s in use.gate_stages]
+                params["stages"] = [stage_labels[s] for s in stages]
             out.append(Problem(code, params, "error", field=f))
         return out
 
-    def gate_fields_missing(self, ruleset: Ruleset) -> list[str]:
-        """Missing fields that some stage's gates need."""
+    def left_unknown(self, ruleset: Ruleset
+                     ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """For each missing field, the criteria it leaves unknown for every group
+        given the columns that are there, and the stages whose gates those are.
+        A field read only through ``coalesce`` beside a field that has a column
+        leaves nothing unknown."""
         uses = field_uses(ruleset)
-        return [f for f in self.missing if uses[f].gate_stages]
+        unknown = unknown_without(ruleset, set(self.column_of))
+        gates = {c.id: c.stage for c in ruleset.criteria
+                 if c.gate and c.stage is not None}
+        out: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        for f in self.missing:
+            crits = tuple(c for c in uses[f].unknown if c in unknown)
+            out[f] = (crits, tuple(dict.fromkeys(gates[c] for c in crits
+                                                 if c in gates)))
+        return out
+
+    def gate_fields_missing(self, ruleset: Ruleset) -> list[str]:
+        """Missing fields that leave some stage's gates unknown for every group."""
+        left = self.left_unknown(ruleset)
+        return [f for f in self.missing if left[f][1]]
 
     def to_dict(self, ruleset: Ruleset, lang: str = "id") -> dict[str, Any]:
         """The mapping as JSON: columns, fields (with their column or none), the

@@ -105,17 +105,14 @@ def words(text: str) -> tuple[str, ...]:
     >>> words("Dibentuk lewat rembug warga"), words("Pembentukan partisipatif")
     (('bentuk', 'lewat', 'rembug', 'warga'), ('bentuk', 'partisipatif'))
     """
-    out: list[str] = []
+    out: dict[str, None] = {}  # ordered, and linear however many words
     for raw in re.split(r"[^0-9a-z]+", _fold(text)):
         m = _REPEAT_TWO.match(raw)
         pieces = [m.group(1)] if m else _SPLIT.findall(raw)
         for piece in pieces:
             word = ABBREVIATIONS.get(piece, piece)
-            if word in _SMALL:
-                continue
-            word = _stem(word)
-            if word not in out:
-                out.append(word)
+            if word not in _SMALL:
+                out.setdefault(_stem(word))
     return tuple(out)
 
 
