@@ -54,6 +54,26 @@ def test_check_names_unmatched_columns_missing_fields_and_rows(recap: Path) -> N
     assert "tidak ada kolom untuk data yang dibutuhkan syarat tahap" in out
 
 
+def test_an_assessment_date_given_on_the_command_line_is_not_missing(
+        recap: Path) -> None:
+    # regression: with --assessed-on the recap's missing date column was still
+    # reported as leaving the business-plan criterion unknown
+    without = runner.invoke(app, ["check", str(recap), "-r", "ppmk-ksm",
+                                  "--format", "json"])
+    dated = runner.invoke(app, ["check", str(recap), "-r", "ppmk-ksm", "--format",
+                                "json", "--assessed-on", "2024-09-30"])
+    def fields(result: Any) -> dict[str, Any]:
+        found = json.loads(result.stdout)["mapping"]
+        return {f["field"]: f for f in found["fields"]} | {
+            "codes": {p["field"]: p["code"] for p in found["problems"]
+                      if p.get("field")}}
+    before, after = fields(without), fields(dated)
+    assert before["codes"]["assessed_on"] == "missing_assessment_date"
+    assert "assessed_on" not in after["codes"]
+    assert after["assessed_on"] == {"field": "assessed_on", "column": None,
+                                    "supplied": True}
+
+
 def test_check_writes_a_mapping_file_that_completed_clears_the_columns(
         recap: Path, tmp_path: Path) -> None:
     written = tmp_path / "isi.yaml"

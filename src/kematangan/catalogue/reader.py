@@ -327,6 +327,13 @@ COLUMNS: dict[str, Message] = {
         "requirements of stage {stages} cannot be judged",
         'add the column, or map the column that holds it with --map '
         '"HEADER={field}"'),
+    "missing_assessment_date": _m(
+        "tidak ada kolom untuk {label} ({field}); jadi belum diketahui: {criteria}",
+        "tambahkan kolom tanggal penilaian tiap baris, atau beri satu tanggal "
+        "untuk seluruh berkas dengan --assessed-on TTTT-BB-HH",
+        "no column holds {label} ({field}); so these are unknown: {criteria}",
+        "add a column with each row's assessment date, or give one date for the "
+        "whole file with --assessed-on YYYY-MM-DD"),
     "missing_field_unused": _m(
         "tidak ada kolom untuk {label} ({field}); tidak ada kriteria yang "
         "memakainya", "", "no column holds {label} ({field}); no criterion uses it",

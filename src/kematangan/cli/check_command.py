@@ -17,12 +17,14 @@ from typing import Annotated
 import typer
 
 from kematangan.cli.options import (
+    AssessedOnOpt,
     LangOpt,
     MapOpt,
     MappingOpt,
     RulesetOpt,
     SheetOpt,
     StrictOpt,
+    assessed_on,
     fail,
     fail_error,
     read_problem,
@@ -52,6 +54,7 @@ def check(
         "and pass back with --mapping.")] = None,
     strict: StrictOpt = False,
     limit: LimitOpt = None,
+    assessed: AssessedOnOpt = None,
 ) -> None:
     """Check INPUT before scoring: how its columns are read, its rows, its problems.
 
@@ -67,7 +70,7 @@ def check(
     rs = scorer.ruleset
     try:
         found = check_file(input, scorer, sheet=sheet_ref(sheet), limits=limits,
-                           mapping=given)
+                           mapping=given, assessed_on=assessed_on(assessed))
     except KematanganError as err:
         fail_error(err, lang)
     except OSError as err:

@@ -8,6 +8,7 @@ registering these commands costs ``kematangan --help`` nothing.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -75,7 +76,9 @@ def read_scored(path: Path, scorer: Scorer, sheet: str | None, date: str | None,
         fail_error(err, lang)
     except OSError as err:
         fail(read_problem(path, err))
-    return table, score_table(scorer, table, assessed_on=assessed_on(date))
+    dated = assessed_on(date)
+    table = replace(table, mapping=table.mapping.supplying(scorer.ruleset, dated))
+    return table, score_table(scorer, table, assessed_on=dated)
 
 
 def _emit(text: str, output: Path | None, input: Path) -> None:

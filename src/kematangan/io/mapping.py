@@ -110,6 +110,9 @@ class ColumnMapping:
     conventions: tuple[Problem, ...] = field(default=())
     """How columns are written (decimal commas, day-first dates...): notes once
     per column and kind, with a count, that are not problems of a row."""
+    supplied: tuple[str, ...] = ()
+    """Fields without a column whose value is given another way (the assessment
+    date by ``--assessed-on``): not missing."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -146,7 +149,8 @@ class ColumnMapping:
     def missing(self) -> tuple[str, ...]:
         """Ruleset fields no column feeds, in ruleset order."""
         have = self.column_of
-        return tuple(f for f in self.field_ids if f not in have)
+        return tuple(f for f in self.field_ids
+                     if f not in have and f not in self.supplied)
 
     @property
     def group_missing(self) -> bool:
@@ -176,7 +180,18 @@ class ColumnMapping:
         cols = tuple(c if c.header not in filled or c.how != "empty" else replace(
             c, status="unmatched", how="no_header") for c in self.columns)
         return replace(self, columns=cols, conventions=merge_conventions(
-            [*self.conventions, *other.conventions]))
+            [*self.conventions, *other.conventions]),
+            supplied=tuple(dict.fromkeys([*self.supplied, *other.supplied])))
+
+    def supplying(self, ruleset: Ruleset, assessed_on: object | None
+                  ) -> ColumnMapping:
+        """This mapping with the assessment date counted as given when
+        ``assessed_on`` dates the rows and no column holds it."""
+        dated = [f.id for f in ruleset.fields if f.role == "assessment_date"]
+        if assessed_on is None or not dated or dated[0] in self.column_of:
+            return self
+        return replace(self, supplied=tuple(dict.fromkeys([*self.supplied,
+                                                           dated[0]])))
 
     def problems(self, ruleset: Ruleset) -> list[Problem]:
         """The mapping's problems: each unmatched, ambiguous and guessed column,
@@ -208,6 +223,7 @@ class ColumnMapping:
         stage_labels = {s.id: s.label.model_dump() for s in ruleset.stages}
         uses = field_uses(ruleset)
         left = self.left_unknown(ruleset)
+        dated = {f.id for f in ruleset.fields if f.role == "assessment_date"}
         for f in self.missing:
             params: dict[str, Any] = {"field": f, "label": labels[f]}
             criteria, stages = left[f]
@@ -221,7 +237,9 @@ class ColumnMapping:
                 continue
             params["criteria"] = [crit_labels[c] for c in criteria]
             code = "missing_field"
-            if stages:
+            if f in dated:
+                code = "missing_assessment_date"
+            elif stages:
                 code = "missing_gate_field"
                 params["stages"] = [stage_labels[s] for s in stages]
             out.append(Problem(code, params, "error", field=f))
@@ -234,7 +252,7 @@ class ColumnMapping:
         A field read only through ``coalesce`` beside a field that has a column
         leaves nothing unknown."""
         uses = field_uses(ruleset)
-        unknown = unknown_without(ruleset, set(self.column_of))
+        unknown = unknown_without(ruleset, {*self.column_of, *self.supplied})
         gates = {c.id: c.stage for c in ruleset.criteria
                  if c.gate and c.stage is not None}
         out: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
@@ -257,6 +275,7 @@ class ColumnMapping:
             "header_row": self.header_row,
             "columns": [c.to_dict() for c in self.columns],
             "fields": [{"field": f, "column": have.get(f)}
+                       | ({"supplied": True} if f in self.supplied else {})
                        for f in (self.group_field, *self.field_ids)],
             "conventions": [p.to_dict(lang) for p in self.conventions],
             "problems": [p.to_dict(lang) for p in self.problems(ruleset)],

@@ -8,8 +8,9 @@ is written, except, when asked, a mapping file for the user to complete.
 
 from __future__ import annotations
 
+import datetime
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -99,9 +100,11 @@ class FileCheck:
 
 def check_file(source: str | os.PathLike[str], scorer: Scorer, *,
                sheet: str | int | None = None, limits: Limits | None = None,
-               mapping: UserMapping | None = None, chunk_rows: int | None = None
-               ) -> FileCheck:
+               mapping: UserMapping | None = None, chunk_rows: int | None = None,
+               assessed_on: datetime.date | None = None) -> FileCheck:
     """Read, map and validate ``source`` (see the module docstring).
+    ``assessed_on`` dates the rows that have no assessment date, as in
+    :func:`~kematangan.scorefile.score_file`.
 
     Examples
     --------
@@ -121,7 +124,8 @@ def check_file(source: str | os.PathLike[str], scorer: Scorer, *,
     found: FileCheck | None = None
     for table in iter_tables(source, rs, sheet=sheet, chunk_rows=chunk_rows,
                              limits=limits, mapping=mapping):
-        batch = score_table(scorer, table)
+        table = replace(table, mapping=table.mapping.supplying(rs, assessed_on))
+        batch = score_table(scorer, table, assessed_on=assessed_on)
         if found is None:
             found = FileCheck(Path(source).name, table.mapping, sheet=table.sheet)
         else:

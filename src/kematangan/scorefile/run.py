@@ -14,6 +14,7 @@ import datetime
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -154,6 +155,7 @@ def score_file(
         for table in iter_tables(source, rs, sheet=sheet, chunk_rows=chunk_rows,
                                  limits=limits, mapping=mapping):
             lap("read")
+            table = replace(table, mapping=table.mapping.supplying(rs, assessed_on))
             batch = score_table(scorer, table, assessed_on=assessed_on)
             summary.add(batch, table)
             cols = file_columns(scorer, table, batch, lang=lang,

@@ -202,7 +202,8 @@ def mapping_lines(mapping: ColumnMapping, ruleset: Ruleset, lang: str = "id"
             where = f"[{c.letter}] " if c.letter else ""
             p = by_column.get(c.header)
             lines.append(f"  - {where}" + (p.problem(lang) if p else repr(c.header)))
-    missing = [p for p in problems if p.column is None and p.field is not None]
+    missing = sorted((p for p in problems if p.column is None and p.field is not None),
+                     key=lambda p: p.severity != "error")  # what is unknown first
     if missing:
         lines.append(_t("missing", lang).format(n=len(missing)))
         lines += [f"  - {p.problem(lang)}" for p in missing]
