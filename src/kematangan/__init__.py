@@ -40,6 +40,7 @@ if typing.TYPE_CHECKING:
         RecordError,
         RulesetError,
     )
+    from kematangan.io import ColumnMapping, MappedColumns, map_columns
     from kematangan.model import MaturityModel
     from kematangan.monitor import GroupMonitor
     from kematangan.problems import Problem
@@ -63,12 +64,14 @@ __all__ = [
     "BatchResult",
     "CalibrationDataWarning",
     "CaseFailure",
+    "ColumnMapping",
     "CriterionResult",
     "EngineError",
     "ExpressionError",
     "GroupMonitor",
     "InputError",
     "KematanganError",
+    "MappedColumns",
     "MaturityModel",
     "ModelError",
     "ModelNotFittedError",
@@ -87,6 +90,7 @@ __all__ = [
     "Trajectories",
     "list_rulesets",
     "load_ruleset",
+    "map_columns",
     "parse_ruleset",
     "roll_up",
     "run_cases",
@@ -103,6 +107,7 @@ _SOURCES = {
                           "InputError", "KematanganError", "ModelError",
                           "ModelNotFittedError", "ModelRulesetMismatchError",
                           "RecordError", "RulesetError"),
+    "kematangan.io": ("ColumnMapping", "MappedColumns", "map_columns"),
     "kematangan.model": ("MaturityModel",),
     "kematangan.monitor": ("GroupMonitor",),
     "kematangan.problems": ("Problem",),

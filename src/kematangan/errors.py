@@ -139,6 +139,7 @@ class InputError(KematanganError, ValueError):
         self.row = row
         self.column = column
         self.fix = fix
+        self.problem: Problem | None = None
         parts = []
         if row is not None:
             parts.append(f"row {row}")
@@ -147,6 +148,29 @@ class InputError(KematanganError, ValueError):
         prefix = (", ".join(parts) + ": ") if parts else ""
         text = prefix + message + (f" (fix: {fix})" if fix else "")
         super().__init__(text)
+
+
+    @classmethod
+    def of(cls, problem: Problem) -> InputError:
+        """The error for one catalogued problem: its English text as the message,
+        and the problem kept for :meth:`text` in another language.
+
+        Examples
+        --------
+        >>> err = InputError.of(Problem("mapping_bad_option", {"text": "Rapat"}))
+        >>> print(err.text("id"))
+        --map 'Rapat' tidak berbentuk JUDUL=ID_DATA (perbaikan: tulis misalnya --map "Rapat 3 bln terakhir=meetings_last_3_months")
+        """
+        err = cls(problem.problem("en"), fix=problem.fix("en") or None)
+        err.problem = problem
+        return err
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (only errors made with :meth:`of` have it in
+        Indonesian; others are in English)."""
+        if self.problem is None or lang == "en":
+            return str(self)
+        return self.problem.text(lang)
 
 
 class RecordError(InputError):

@@ -70,8 +70,9 @@ class Problem:
         """What to do about it, in ``lang`` (may be empty for a note)."""
         return render(self.code, self.params, lang)[1]
 
-    def where(self) -> str:
-        """The location as text: ``row 4, column 'X'`` or ``r.yaml:14:3: criteria[2]``.
+    def where(self, lang: str = "en") -> str:
+        """The location as text: ``row 4, column 'X'`` (``baris 4, kolom 'X'`` in
+        Indonesian) or ``r.yaml:14:3: criteria[2]``.
 
         Examples
         --------
@@ -82,6 +83,8 @@ class Problem:
         "row 3, field 'members'"
         >>> Problem("period_missing", file="ksm-2024Q3.xlsx", row=3).where()
         'ksm-2024Q3.xlsx, row 3'
+        >>> Problem("not_whole", row=3, column="Anggota").where("id")
+        "baris 3, kolom 'Anggota'"
         """
         if self.line is not None or self.path or (self.file is not None
                                                   and self.row is None):
@@ -91,19 +94,21 @@ class Problem:
                 if self.text_column is not None:
                     at += f":{self.text_column}"
             return f"{at}: {self.path}" if self.path else at
+        row, column, field = (("baris", "kolom", "data") if lang == "id"
+                              else ("row", "column", "field"))
         parts = [] if self.file is None else [self.file]
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(f"{row} {self.row}")
         if self.column is not None:
-            parts.append(f"column {self.column!r}")
+            parts.append(f"{column} {self.column!r}")
         elif self.field is not None:
-            parts.append(f"field {self.field!r}")
+            parts.append(f"{field} {self.field!r}")
         return ", ".join(parts)
 
     def text(self, lang: str = "en") -> str:
         """The whole problem as one line: where, what, and the fix."""
         problem, fix = render(self.code, self.params, lang)
-        where = self.where()
+        where = self.where(lang)
         fix_word = "perbaikan" if lang == "id" else "fix"
         line = f"{where}: {problem}" if where else problem
         return f"{line} ({fix_word}: {fix})" if fix else line

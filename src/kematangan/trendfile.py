@@ -35,7 +35,6 @@ from kematangan.explain.trend_tables import (
     transition_table,
 )
 from kematangan.io import (
-    Issue,
     Limits,
     Table,
     concat_tables,
@@ -120,7 +119,7 @@ def _periods(table: Table, path: Path, date: str, notes: list[Problem]
 class FileIssues:
     """What reading the files reported, per file (the reader's own issues)."""
 
-    issues: list[tuple[str, Issue]] = field(default_factory=list)
+    issues: list[tuple[str, Problem]] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
 
 
@@ -186,8 +185,8 @@ def _problem_sheet(t: Trajectories, found: FileIssues, lang: str
                    ) -> dict[str, list[Any]]:
     rows: list[tuple[Any, ...]] = []
     for file, i in found.issues:
-        rows.append((file, i.row, i.column or "", i.value, i.severity, i.code,
-                     i.problem, i.fix))
+        rows.append((file, i.row, i.column or "", "" if i.value is None else
+                     str(i.value), i.severity, i.code, i.problem(lang), i.fix(lang)))
     for p in [*found.notes, *t.problems]:
         rows.append((p.file or "", p.row, p.column or p.field or "",
                      "" if p.value is None else str(p.value), p.severity, p.code,

@@ -42,7 +42,8 @@ def test_assessed_on_fills_rows_without_a_date(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8", newline="") as fp:
         rows = list(csv.DictReader(fp))
-    assert [r["outcome.old_enough"] for r in rows] == ["met", "not_met"]
+    assert [r["Umur minimal 2 tahun [old_enough]"] for r in rows] == [
+        "terpenuhi", "tidak terpenuhi"]
 
 
 def test_a_malformed_date_is_a_usage_error(tmp_path: Path) -> None:

@@ -230,7 +230,7 @@ def test_input_error_half_way_deletes_the_output(
         yield from itertools.islice(iter_tables(*args, **kwargs), 1)
         raise InputError("the workbook is damaged after row 3")
 
-    monkeypatch.setattr("kematangan.scorefile.iter_tables",
+    monkeypatch.setattr("kematangan.scorefile.run.iter_tables",
                         damaged_after_the_first_chunk)
     out = tmp_path / "scored.csv"
     result = _run("score", inputs, out)

@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 
 from kematangan import Scorer
 from kematangan.cli import app
+from kematangan.scorefile.columns import outcome_header
+from kematangan.scorefile.words import word
 from tests.strategies import records
 
 runner = CliRunner()
@@ -44,11 +46,15 @@ def test_every_example_workbook_scores_with_every_row_back(name: str,
     rows = sheet_rows(out, "results")
     assert len(rows) - 1 == n_input
     header = rows[0]
-    assert {"stage", "class", "score", "exit_ready", "reason_1"} <= set(header)
+    rs = Scorer(name).ruleset
+    assert {"Baris", "Skor", "Alasan 1", "Langkah berikutnya",
+            "Keterangan baris"} <= set(header)
+    assert ("Tahap" in header) == bool(rs.stages)
+    assert ("Siap dilepas" in header) == (rs.exit is not None)
     book = CalamineWorkbook.from_path(str(out))
-    assert book.sheet_names == ["results", "errors", "summary", "ruleset"]
+    assert book.sheet_names == ["results", "errors", "columns", "summary", "ruleset"]
     ruleset_sheet = dict((r[0], r[1]) for r in sheet_rows(out, "ruleset")[1:])
-    assert ruleset_sheet["hash"] == Scorer(name).ruleset.content_hash
+    assert ruleset_sheet["hash"] == rs.content_hash
 
 
 def test_default_output_is_next_to_the_input(tmp_path: Path) -> None:
@@ -59,7 +65,7 @@ def test_default_output_is_next_to_the_input(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "ksm.scored.xlsx").exists()
     version = Scorer("ppmk-ksm").ruleset.version
-    assert f"36 groups scored with ppmk-ksm {version}" in result.output
+    assert f"36 kelompok dinilai dengan ppmk-ksm {version}" in result.output
 
 
 def test_errors_sheet_names_row_column_value_problem_and_fix(tmp_path: Path) -> None:
@@ -67,17 +73,30 @@ def test_errors_sheet_names_row_column_value_problem_and_fix(tmp_path: Path) -> 
     src.write_text("Kode KSM;Jumlah Anggota;Tunggakan Angsuran\n"
                    "A;12;0\nB;-4;satu\n", encoding="utf-8")
     out = tmp_path / "out.xlsx"
-    result = runner.invoke(app, ["score", str(src), "-r", "ppmk-ksm", "-o", str(out)])
+    result = runner.invoke(app, ["score", str(src), "-r", "ppmk-ksm", "-o", str(out),
+                                 "--lang", "en"])
     assert result.exit_code == 0, result.output
     errors = sheet_rows(out, "errors")
     head = errors[0]
-    found = {(r[head.index("row")], r[head.index("column")], r[head.index("value")])
-             for r in errors[1:] if r[head.index("severity")] == "error"}
+    found = {(r[head.index("Row")], r[head.index("Column")], r[head.index("Value")])
+             for r in errors[1:] if r[head.index("Kind")] == "error"}
     assert (3.0, "Jumlah Anggota", "-4") in found
     assert (3.0, "Tunggakan Angsuran", "satu") in found
-    problems = [r[head.index("problem")] for r in errors[1:]]
+    problems = [r[head.index("Problem")] for r in errors[1:]]
     assert any("below the minimum 0" in p for p in problems)
-    assert all(r[head.index("fix")] for r in errors[1:])
+    assert all(r[head.index("Fix")] for r in errors[1:])
+
+
+def test_errors_sheet_is_in_indonesian_by_default(tmp_path: Path) -> None:
+    src = tmp_path / "ksm.csv"
+    src.write_text("Kode KSM;Jumlah Anggota\nA;12\nB;-4\n", encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    assert runner.invoke(app, ["score", str(src), "-r", "ppmk-ksm", "-o",
+                               str(out)]).exit_code == 0
+    errors = sheet_rows(out, "errors")
+    assert errors[0][:3] == ["Baris", "Kolom", "Data"]
+    problem = errors[1][errors[0].index("Masalah")]
+    assert problem == "nilai -4 di bawah batas terendah 0"
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
@@ -126,7 +145,7 @@ def test_score_as_a_real_subprocess(tmp_path: Path) -> None:
          "--ruleset", "ppmk-ksm", "-o", str(out)],
         capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
-    assert "groups scored" in proc.stdout
+    assert "kelompok dinilai" in proc.stdout
     with out.open(encoding="utf-8") as fp:
         assert len(list(csv.DictReader(fp))) == 36
 
@@ -212,15 +231,17 @@ def test_cli_gives_the_library_result(rows: list[dict[str, Any]],
             book.close()
         out = Path(d) / "out.jsonl"
         result = runner.invoke(app, ["score", str(src), "-r", "ppmk-ksm", "-o",
-                                     str(out)])
+                                     str(out), "--lang", "en"])
         assert result.exit_code == 0, result.output
         got = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     want = SCORER.score_batch(rows)
-    assert [g["stage"] for g in got] == want.stage.tolist()
-    assert [g["class"] for g in got] == want.class_.tolist()
-    assert [g["score"] for g in got] == want.score.tolist()
-    for c in SCORER.plan.criterion_ids:
-        assert [g[f"outcome.{c}"] for g in got] == want.outcome(c).tolist()
+    assert [g["Stage"] for g in got] == want.stage.tolist()
+    assert [g["Class"] for g in got] == want.class_.tolist()
+    assert [g["Score"] for g in got] == want.score.tolist()
+    for c in SCORER.ruleset.criteria:
+        header = outcome_header(c.label.get("en"), c.id)
+        assert [g[header] for g in got] == [word(o, "en")
+                                            for o in want.outcome(c.id).tolist()]
 
 
 def test_score_with_a_model_adds_its_probability_and_keeps_the_rules(
@@ -240,8 +261,8 @@ def test_score_with_a_model_adds_its_probability_and_keeps_the_rules(
     assert result.exit_code == 0, result.output
     with plain.open(encoding="utf-8") as a, with_model.open(encoding="utf-8") as b:
         rows_a, rows_b = list(csv.DictReader(a)), list(csv.DictReader(b))
-    assert all(0.0 <= float(r["model_probability"]) <= 1.0 for r in rows_b)
-    for key in ("stage", "class", "score", "exit_ready"):
+    assert all(0.0 <= float(r["Peluang menurut model"]) <= 1.0 for r in rows_b)
+    for key in ("Tahap", "Kelas", "Skor", "Siap dilepas"):
         assert [r[key] for r in rows_a] == [r[key] for r in rows_b]
 
 

@@ -73,5 +73,5 @@ def test_cli_ends_in_the_documented_outcome(case: Case, server: Server,
     else:
         assert run.exit == 0, run.stderr
         with (tmp_path / "out.errors.csv").open(encoding="utf-8") as fh:
-            codes = {r["code"] for r in csv.DictReader(fh)}
+            codes = {r["Kode"] for r in csv.DictReader(fh)}  # headed in Indonesian
         assert set(case.issues) <= codes, (case.issues, sorted(codes))

@@ -61,7 +61,7 @@ def test_text_that_starts_like_a_formula_is_neutralised(suffix: str, server: Ser
                      memory=1536 << 20, seconds=60)
     assert run.exit == 0, run.stderr
     written = sorted(tmp_path.glob(f"hasil*{suffix}"))
-    assert len(written) == 4  # results, errors, summary, ruleset
+    assert len(written) == 5  # results, errors, columns, summary, ruleset
     seen: set[str] = set()
     for path in written:
         with path.open(encoding="utf-8", newline="") as fh:

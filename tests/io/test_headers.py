@@ -59,7 +59,8 @@ def test_header_of_no_field_matches_nothing(matcher: HeaderMatcher) -> None:
 
 def test_unmatched_header_suggests_the_closest_field(matcher: HeaderMatcher) -> None:
     match = matcher.match(["Kode KSM", "Jumlah anggotta", "Kelurahan"])
-    assert match.unmatched == {"Jumlah anggotta": "members", "Kelurahan": None}
+    assert [(c.header, c.candidates) for c in match.unmatched] == [
+        ("Jumlah anggotta", ("members",)), ("Kelurahan", ())]
 
 
 def test_blank_header_is_named_by_its_column_letter(matcher: HeaderMatcher) -> None:
@@ -77,7 +78,8 @@ def test_second_column_for_a_field_is_a_duplicate_and_not_read(
 ) -> None:
     match = matcher.match(["Jumlah anggota", "anggota"])
     assert match.fields == ("members", None)
-    assert match.duplicates == {"members": ["Jumlah anggota", "anggota"]}
+    assert [(c.status, c.field, c.how) for c in match.columns] == [
+        ("mapped", "members", "label"), ("ignored", "members", "duplicate")]
 
 
 def test_fields_without_a_column_are_listed_as_missing(

@@ -80,7 +80,7 @@ def test_cell_longer_than_the_limit_is_cut_and_reported(tmp_path: Path,
     (issue,) = table.issues
     assert (issue.row, issue.column, issue.code, issue.severity) == (
         2, "Catatan", "cell_too_long", "note")  # no field reads the column
-    assert "50 characters" in issue.problem
+    assert "50 characters" in issue.problem()
 
 
 def test_too_many_data_rows_is_refused(tmp_path: Path, ruleset: Ruleset) -> None:

@@ -22,7 +22,18 @@ import pytest
 
 from kematangan.criteria import load_ruleset
 from kematangan.criteria.ruleset import FieldSpec
-from kematangan.io import cells, dates, headers, numbers, records, values, write
+from kematangan.io import (
+    cells,
+    dates,
+    headers,
+    matching,
+    numbers,
+    records,
+    rows,
+    sinks,
+    values,
+    write,
+)
 from kematangan.io.headers import HeaderMatcher, header_key, without_unit
 from kematangan.io.limits import Limits
 from kematangan.io.numbers import read_number, split_number
@@ -80,6 +91,12 @@ def _skip_json(text: str) -> Any:
 
 Work = tuple[Callable[[Any], Any], Callable[[int, Path], Any]]
 
+def _sort_one(text: str) -> Any:
+    """One row of a single long cell, sorted as a row that may not be a group."""
+    return rows.RowSorter(["Kode KSM", "x"], ["group_id", None], "group_id",
+                          ["Kode KSM", "x"]).sort([text, text])
+
+
 CASES: dict[str, Work] = {
     # numbers: the body check that replaced _BODY (60,000 digits took 64 s)
     "numbers.body digits": (_number, lambda n, t: "1" * n + "x"),
@@ -112,17 +129,28 @@ CASES: dict[str, Work] = {
                                         lambda n, t: "[" * n + "]" * n + ","),
     "write._BAD_SHEET_CHARS": (lambda s: write._BAD_SHEET_CHARS.sub("_", s),
                                lambda n, t: "[" * n),
-    "write._THOUSANDS_SHAPED": (write._THOUSANDS_SHAPED.match,
+    "sinks._THOUSANDS_SHAPED": (sinks._THOUSANDS_SHAPED.match,
                                 lambda n, t: "1" * n + ".123x"),
+    "matching._SPLIT and _REPEAT_TWO": (matching.words,
+                                        lambda n, t: "a1" * n + " " + "b" * n + "2"),
+    # a header line read with the wrong delimiter: one cell of many distinct words
+    "matching.words distinct": (matching.words,
+                                lambda n, t: ",".join(f"c{i}" for i in range(n))),
+    "rows._TOTAL": (_sort_one, lambda n, t: "jumlah " + "1 " * n + "x"),
+    "rows._NUMBERING": (_sort_one, lambda n, t: "(" * n + "1" * n),
+    "rows._FOOTER": (_sort_one, lambda n, t: "ket" + " " * n + "x"),
+    "rows._PLACE_DATE": (_sort_one, lambda n, t: "A, " + "." * n + " " * n + "x"),
+    "rows._SIGNATURE": (_sort_one, lambda n, t: "(" + " " * n + "x"),
 }
 
 
 def test_every_pattern_of_the_package_is_covered() -> None:
     names = {f"{m.__name__.rsplit('.', 1)[1]}.{k}" for m in
-             (cells, dates, headers, numbers, records, values, write)
+             (cells, dates, headers, matching, numbers, records, rows, sinks, values,
+              write)
              for k, v in vars(m).items() if isinstance(v, re.Pattern)}
     covered = {name.split(" ")[0] for name in CASES}
-    covered |= {"records._IN_STRING", "records._OUTSIDE"}
+    covered |= {"records._IN_STRING", "records._OUTSIDE", "matching._REPEAT_TWO"}
     assert names <= covered, sorted(names - covered)
 
 

@@ -79,7 +79,9 @@ def test_header_map_and_unmatched_and_missing_fields_are_reported(
     assert table.header_map == {"Kode KSM": "group_id", "Jumlah anggota": "members",
                                 "Dibentuk partisipatif": "formed_participatory",
                                 "Tunggakan": "arrears_instalments"}
-    assert table.unmatched_headers == {"No": None, "Kelurahan": None}
+    assert table.unmatched_headers == {"Kelurahan": None}
+    assert [(c.header, c.how) for c in table.mapping.with_status("ignored")] == [
+        ("No", "number")]
     assert "legal_standing" in table.missing_fields
 
 
@@ -88,9 +90,10 @@ def test_misspelt_header_gets_a_did_you_mean_note(make_csv: MakeFile,
     table = read_table(make_csv([["Kode KSM", "Jumlah anggotta", "Tunggakan"],
                                  ["KSM-01", "3", "0"]]), ruleset)
     assert table.unmatched_headers == {"Jumlah anggotta": "members"}
-    note = next(i for i in table.issues if i.code == "unmatched_header")
-    assert "did you mean 'members'" in note.problem
-    assert "Jumlah anggota" in note.fix
+    note = next(p for p in table.mapping.problems(ruleset)
+                if p.code == "unmatched_column_close")
+    assert "did you mean members = Number of members?" in note.problem("en")
+    assert '--map "Jumlah anggotta=members"' in note.fix("en")
 
 
 def test_input_without_group_id_column_has_no_group_ids(make_csv: MakeFile,
@@ -111,16 +114,17 @@ def test_out_of_bounds_values_are_passed_through_for_the_scorer(
 # --- rows in, rows out ---------------------------------------------------------------
 
 
-def test_blank_row_between_data_rows_is_kept_with_a_note(
+def test_blank_row_between_data_rows_is_kept_apart_as_not_a_group(
     make_xlsx: MakeFile, ruleset: Ruleset
 ) -> None:
     table = read_table(make_xlsx([HEADER, ROWS[0], [], [None, "  "], ROWS[1]]),
                        ruleset)
-    assert table.row_numbers.tolist() == [2, 3, 4, 5]
+    assert table.row_numbers.tolist() == [2, 5]
     assert table.group_ids is not None
-    assert table.group_ids.tolist() == ["KSM-01", None, None, "KSM-02"]
-    note = next(i for i in table.issues if i.code == "blank_row")
-    assert (note.row, note.count, note.severity) == (3, 2, "note")
+    assert table.group_ids.tolist() == ["KSM-01", "KSM-02"]
+    assert table.skipped.numbers.tolist() == [3, 4]
+    assert table.skipped.codes == ("row_blank", "row_blank")
+    assert table.issues == []
 
 
 def test_blank_rows_after_the_last_data_row_are_not_data_rows(
@@ -239,7 +243,8 @@ def test_semicolon_csv_with_decimal_commas_is_read(make_csv: MakeFile,
     table = read_table(make_csv(rows, delimiter=";"), ruleset)
     np.testing.assert_array_equal(table.columns["business_plan_months_since_review"],
                                   [2.5, 1234.0])
-    assert {i.code for i in table.issues} == {"decimal_comma", "ambiguous_separator"}
+    assert {i.code for i in table.issues} == {"separator_by_column"}
+    assert {p.code for p in table.mapping.conventions} == {"decimal_comma"}
 
 
 def test_tsv_file_is_read(make_csv: MakeFile, ruleset: Ruleset) -> None:
@@ -496,6 +501,7 @@ def test_xlsx_reader_gives_what_calamine_gives(tmp_path: Path,
         # calamine gives a formula error as "", the reader its text.
         assert [v if v != "#DIV/0!" else "" for v in ours] == theirs
     table = read_table(path, extended)
-    assert table.row_numbers.tolist() == [4, 5, 6, 7]
+    assert table.row_numbers.tolist() == [4, 6, 7]
+    assert table.skipped.numbers.tolist() == [5]
     assert table.passthrough["Catatan"][0] == 'rapat <rutin> & "lancar"'
     assert next(iter(table.passthrough)) == "Kode KSM"

@@ -171,17 +171,26 @@ def test_template_reads_back_with_every_field_and_no_issue(
     table = read_table(path, extended)
     assert table.missing_fields == ()
     assert table.issues == []
-    assert len(table) == 1
-    assert all(not np.all(np.isnan(v)) for v in table.columns.values()
-               if v.dtype == np.float64)
+    assert [c.how for c in table.mapping.columns] == ["label"] * (
+        len(extended.fields) + 1)
+
+
+def test_template_example_row_is_recognised_and_not_scored(
+    tmp_path: Path, ruleset: Ruleset
+) -> None:
+    table = read_table(write_template(tmp_path / "isian.xlsx", ruleset), ruleset)
+    assert len(table) == 0
+    assert table.skipped.codes == ("row_example",)
+    assert table.skipped.numbers.tolist() == [2]
 
 
 def test_template_example_row_comes_from_the_richest_embedded_case(
     tmp_path: Path, ruleset: Ruleset
 ) -> None:
     table = read_table(write_template(tmp_path / "isian.xlsx", ruleset), ruleset)
-    assert table.columns["members"].tolist() == [20.0]
-    assert table.columns["multistakeholder_cooperation"].tolist() == [1.0]
+    cells = table.skipped.cells
+    assert cells["Jumlah anggota (orang)"].tolist() == [20.0]
+    assert cells["Bekerja sama dengan pihak luar komunitas"].tolist() == ["ya"]
 
 
 def test_template_offers_drop_down_lists_for_yes_no_and_categories(

@@ -129,7 +129,7 @@ def test_a_value_the_format_does_not_allow_is_its_cells_error(
     rows, issues = _rows(path)
     assert rows == [[None]]
     assert [(i.row, i.col, i.code) for i in issues] == [(1, 0, "bad_cell")]
-    assert expected in issues[0].problem
+    assert expected in issues[0].problem()
 
 
 def test_formula_saved_without_its_result_is_reported(tmp_path: Path,
@@ -154,7 +154,7 @@ def test_cell_longer_than_max_cell_chars_is_cut_with_an_error(tmp_path: Path) ->
     assert rows == [["i" * 100, "s" * 100]]
     assert [(i.col, i.code) for i in issues] == [(0, "cell_too_long"),
                                                 (1, "cell_too_long")]
-    assert "300 characters" in issues[0].problem
+    assert "300 characters" in issues[0].problem()
 
 
 def test_parts_are_found_through_the_package_relationships(
@@ -185,7 +185,7 @@ def test_hidden_sheet_is_read_only_after_visible_ones_with_a_note(
                       'r:id="rId1"/>')
     table = read_table(path, ruleset)
     note = next(i for i in table.issues if i.code == "hidden_sheet")
-    assert note.severity == "note" and "hidden" in note.problem
+    assert note.severity == "note" and "hidden" in note.problem()
     assert not [i for i in read_table(path, ruleset, sheet="Data").issues
                 if i.code == "hidden_sheet"]
 

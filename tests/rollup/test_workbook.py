@@ -44,6 +44,19 @@ def test_the_parent_column_is_not_reported_as_an_unmatched_header(
     assert [e for e in _errors(out) if e["column"] == "Kode BKM"] == []
 
 
+def test_rows_that_are_not_groups_stay_on_the_groups_sheet_and_out_of_the_counts(
+        tmp_path: Path) -> None:
+    (tmp_path / "ksm.csv").write_text("Kode KSM,Kode BKM,Jumlah Anggota\nK1,B1,9\n"
+                                      ",,\nK2,B1,12\nJUMLAH,,21\n", encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    summary = rollup_file(tmp_path / "ksm.csv", KSM, out, by="Kode BKM")
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("groups").to_python()
+    head = rows[0]
+    assert [r[head.index("Baris")] for r in rows[1:]] == [2.0, 3.0, 4.0, 5.0]
+    assert str(rows[4][head.index("Keterangan baris")]).startswith("tidak dinilai")
+    assert (summary.groups, summary.parents) == (2, 1)
+
+
 def test_texts_on_the_errors_sheet_follow_the_language(tmp_path: Path) -> None:
     (tmp_path / "ksm.csv").write_text("Kode KSM,Kode BKM,Jumlah Anggota\nK1,,9\n", encoding="utf-8")
     for lang, word in (("id", "tidak punya kode induk"), ("en", "has no parent id")):

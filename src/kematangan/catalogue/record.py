@@ -2,7 +2,8 @@
 
 Parameters: ``value`` (the raw value, JSON-ready), ``type`` (its Python type name),
 ``min``/``max`` (the field's bounds), ``allowed`` (a category field's values),
-``suggestion`` (the closest category); for a failed consistency check, ``check``
+``suggestion`` (the closest category or field), ``key`` (a record key or
+column name that is not a field); for a failed consistency check, ``check``
 (its id), ``fields`` (those made unusable), ``message`` and ``fix`` (the ruleset's
 own texts, in both languages).
 """
@@ -70,6 +71,18 @@ MESSAGES: dict[str, Message] = {
         en=("value {value} is below the minimum {min}, which the source has not "
             "confirmed; the value is used", "check the value; if it is right, leave "
             "it"),
+    ),
+    "unknown_key": Message(
+        id=("{key!r} bukan data ruleset ini; tidak dibaca",
+            "pakai id data dari ruleset, atau petakan dengan map_columns"),
+        en=("{key!r} is not a field of the ruleset; it is not read",
+            "use the ruleset's field ids, or map the names with map_columns"),
+    ),
+    "unknown_key_close": Message(
+        id=("{key!r} bukan data ruleset ini (mungkin maksudnya {suggestion!r}?); "
+            "tidak dibaca", "ganti namanya menjadi {suggestion!r}"),
+        en=("{key!r} is not a field of the ruleset (did you mean {suggestion!r}?); "
+            "it is not read", "rename it {suggestion!r}"),
     ),
     "expected_date": Message(
         id=("seharusnya tanggal, tertulis {shown}",

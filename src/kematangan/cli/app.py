@@ -12,7 +12,12 @@ from typing import Annotated
 
 import typer
 
-from kematangan.cli import rollup_commands, scoring_commands, trend_commands
+from kematangan.cli import (
+    check_command,
+    rollup_commands,
+    scoring_commands,
+    trend_commands,
+)
 from kematangan.cli.model_commands import model_app
 from kematangan.cli.ruleset_commands import rulesets_app
 
@@ -48,6 +53,7 @@ def _options(
 
 
 app.command()(scoring_commands.score)
+app.command()(check_command.check)
 app.command()(scoring_commands.explain)
 app.command()(scoring_commands.report)
 app.command()(scoring_commands.template)

@@ -85,7 +85,7 @@ def fit(
                f"{scorer.ruleset.version}")
     typer.echo(f"features: {len(model.feature_names_)}; calibration: {method}, "
                f"{cv}-fold out-of-fold; C={c}, penalty={penalty}")
-    issues = scorer.score_batch(records).issues
+    issues = [p for p in scorer.score_batch(records).issues if p.row is not None]
     if issues:
         typer.echo(f"{len(issues)} values could not be used and were read as "
                    "missing (see 'kematangan score' for each one)")

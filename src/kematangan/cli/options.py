@@ -8,6 +8,7 @@ one, and ``kematangan --help`` must not pay for pydantic, numpy or the scoring c
 from __future__ import annotations
 
 import datetime as _dt
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -15,12 +16,12 @@ import typer
 from kematangan.errors import KematanganError
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
+    from kematangan.io import UserMapping
     from kematangan.scoring import Scorer
 
-__all__ = ["AssessedOnOpt", "LangOpt", "RulesetOpt", "SheetOpt", "fail", "read_problem", "scorer_for",
-           "sheet_ref"]
+__all__ = ["AssessedOnOpt", "LangOpt", "MapOpt", "MappingOpt", "RulesetOpt",
+           "SheetOpt", "StrictOpt", "fail", "fail_error", "read_problem",
+           "scorer_for", "sheet_ref", "user_mapping"]
 
 
 def _check_lang(lang: str) -> str:
@@ -55,6 +56,34 @@ AssessedOnOpt = Annotated[str | None, typer.Option(
     help="The date of the assessment, for rulesets with an assessment-date field: "
     "used for every row that has none (the clock is never read).",
     callback=_check_date)]
+
+
+MapOpt = Annotated[list[str] | None, typer.Option(
+    "--map", metavar="HEADER=FIELD",
+    help='Say what a column is: --map "Rapat 3 bln terakhir=meetings_last_3_months"; '
+    "FIELD abaikan (or ignore) ignores the column. Repeat for more; it comes "
+    "before any other match.")]
+MappingOpt = Annotated[Path | None, typer.Option(
+    "--mapping", metavar="FILE",
+    help="A mapping file: YAML (columns: header: field) or a two-column sheet "
+    "(header, field); 'kematangan check --write-mapping' writes one to complete.")]
+StrictOpt = Annotated[bool, typer.Option(
+    "--strict", help="Exit 1 when any column is unmatched, any field has no column "
+    "or any value has a problem (for automation).")]
+
+
+def user_mapping(maps: list[str] | None, mapping: Path | None) -> UserMapping | None:
+    """The ``--mapping`` file with the ``--map`` options on top, or ``None``; a
+    malformed one exits 1 with its message."""
+    from kematangan.io import UserMapping
+
+    if not maps and mapping is None:
+        return None
+    try:
+        found = UserMapping.load(mapping) if mapping is not None else UserMapping()
+        return found.updated(UserMapping.from_options(maps or []))
+    except KematanganError as err:
+        fail_error(err)
 
 
 def assessed_on(value: str | None) -> _dt.date | None:
@@ -93,6 +122,12 @@ def fail(message: str, *, code: int = 1) -> NoReturn:
     """
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def fail_error(err: KematanganError, lang: str = "en") -> NoReturn:
+    """:func:`fail` with an error's message, in ``lang`` when it has one there."""
+    text = getattr(err, "text", None)
+    fail(text(lang) if callable(text) else str(err))
 
 
 def read_problem(path: Path, err: OSError) -> str:

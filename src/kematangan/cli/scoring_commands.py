@@ -8,6 +8,7 @@ registering these commands costs ``kematangan --help`` nothing.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,22 +17,27 @@ import typer
 from kematangan.cli.options import (
     AssessedOnOpt,
     LangOpt,
+    MapOpt,
+    MappingOpt,
     RulesetOpt,
     SheetOpt,
+    StrictOpt,
     assessed_on,
     fail,
+    fail_error,
     read_problem,
     scorer_for,
     sheet_ref,
+    user_mapping,
 )
 from kematangan.cli.output import writing
 from kematangan.errors import KematanganError, suggest
 
 if TYPE_CHECKING:
-    from kematangan.io import Limits
+    from kematangan.io import Limits, Table, UserMapping
     from kematangan.scoring import BatchResult, Scorer
 
-__all__ = ["explain", "report", "score", "template"]
+__all__ = ["explain", "limits_of", "read_scored", "report", "score", "template"]
 
 InputArg = Annotated[Path, typer.Argument(
     help="Group records: .xlsx, .xls, .ods, .csv, .tsv, .json, .jsonl or .parquet, "
@@ -42,7 +48,8 @@ LimitOpt = Annotated[list[str] | None, typer.Option(
     "max_file_bytes=2GiB; repeat for more. Limits and defaults: docs/security.md.")]
 
 
-def _limits(values: list[str] | None) -> Limits | None:
+def limits_of(values: list[str] | None) -> Limits | None:
+    """The ``--limit`` values as :class:`~kematangan.io.Limits` (``None`` for none)."""
     from kematangan.io import parse_limits
 
     if not values:
@@ -53,21 +60,25 @@ def _limits(values: list[str] | None) -> Limits | None:
         raise typer.BadParameter(str(err), param_hint="--limit") from None
 
 
-def _read(path: Path, scorer: Scorer, sheet: str | None, date: str | None,
-          limit: list[str] | None = None) -> BatchResult:
+def read_scored(path: Path, scorer: Scorer, sheet: str | None, date: str | None,
+                limit: list[str] | None, mapping: UserMapping | None,
+                lang: str) -> tuple[Table, BatchResult]:
+    """Read ``path`` and score its groups, the reader's problems and the scorer's
+    in one list; exit 1 with one message when it cannot be read."""
     from kematangan.io import read_table
+    from kematangan.scorefile import score_table
 
-    limits = _limits(limit)
+    limits = limits_of(limit)
     try:
         table = read_table(path, scorer.ruleset, sheet=sheet_ref(sheet),
-                           limits=limits)
+                           limits=limits, mapping=mapping)
     except KematanganError as err:
-        fail(str(err))
+        fail_error(err, lang)
     except OSError as err:
         fail(read_problem(path, err))
-    return scorer.score_batch(table.columns, group_ids=table.group_ids,
-                              row_numbers=table.row_numbers,
-                              assessed_on=assessed_on(date))
+    dated = assessed_on(date)
+    table = replace(table, mapping=table.mapping.supplying(scorer.ruleset, dated))
+    return table, score_table(scorer, table, assessed_on=dated)
 
 
 def _emit(text: str, output: Path | None, input: Path) -> None:
@@ -80,13 +91,23 @@ def _emit(text: str, output: Path | None, input: Path) -> None:
     typer.echo(f"written: {output}")
 
 
+def strict_exit(unmatched: int, missing: int, problems: int, lang: str) -> None:
+    """Exit 1 (``--strict``) when a column is unmatched, a field has no column or a
+    value has a problem."""
+    if unmatched or missing or problems:
+        fail(("--strict: {u} kolom tidak cocok, {m} data tanpa kolom, {p} masalah "
+              "data" if lang == "id" else "--strict: {u} columns unmatched, {m} "
+              "fields without a column, {p} data problems").format(
+                  u=unmatched, m=missing, p=problems))
+
+
 def score(
     input: InputArg,
     ruleset: RulesetOpt,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Results file: .xlsx (sheets results, errors, "
-        "summary, ruleset), .csv, .jsonl or .parquet (the other sheets as files "
-        "beside it). Default: INPUT.scored.xlsx next to the input.")] = None,
+        "columns, summary, ruleset), .csv, .jsonl or .parquet (the other sheets as "
+        "files beside it). Default: INPUT.scored.xlsx next to the input.")] = None,
     sheet: SheetOpt = None,
     lang: LangOpt = "id",
     top_reasons: Annotated[int, typer.Option(
@@ -101,17 +122,23 @@ def score(
         help="In .csv/.tsv output, put a ' before text that starts with = + - @ "
         "(which a spreadsheet would run as a formula). Turn off only for programs "
         "that read the file.")] = True,
+    map: MapOpt = None,
+    mapping: MappingOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
-    """Score every row of INPUT; write every row back with its results."""
+    """Score every group of INPUT; write every row back with its results or why.
+
+    Prints how the columns were read first, then which rows are groups."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     from kematangan.io import OUTPUT_SUFFIXES
     from kematangan.model import MaturityModel
-    from kematangan.scorefile import score_file
+    from kematangan.scorefile import mapping_lines, rows_lines, score_file, score_lines
 
     target = output or input.with_name(f"{input.stem}.scored.xlsx")
-    limits = _limits(limit)
+    limits = limits_of(limit)
+    given = user_mapping(map, mapping)
     scorer = scorer_for(ruleset)
     fitted = None
     if model is not None:
@@ -131,32 +158,53 @@ def score(
         def advance(rows: int) -> None:
             nonlocal done
             done += rows
-            bar.update(task, description=f"scored {done:,} rows")
+            bar.update(task, description=f"{done:,} rows")
 
         try:
             summary = score_file(input, scorer, target, sheet=sheet_ref(sheet),
                                  lang=lang, top_reasons=top_reasons, model=fitted,
                                  progress=advance, assessed_on=assessed_on(assessed),
-                                 limits=limits, escape_formulas=escape_formulas)
+                                 limits=limits, escape_formulas=escape_formulas,
+                                 mapping=given)
         except KematanganError as err:
-            fail(str(err))
+            fail_error(err, lang)
     rs = scorer.ruleset
-    typer.echo(f"{summary.rows} groups scored with {rs.id} {rs.version} "
-               f"(hash {rs.content_hash[:12]})")
-    if scorer.plan.stage_ids:
-        typer.echo("  stage: " + ", ".join(f"{k} {v}" for k, v in
-                                           summary.stage.items())
-                   + f" (missing data leaves {summary.stage_undetermined} "
-                   "undetermined: shown at the stage reached for certain)")
-    if scorer.plan.class_ids:
-        typer.echo("  class: " + ", ".join(f"{k} {v}" for k, v in
-                                           summary.class_.items())
-                   + f" ({summary.class_undetermined} undetermined)")
-    if scorer.plan.exit_stage >= 0:
-        typer.echo(f"  exit-ready: {summary.exit_ready}")
-    typer.echo(f"  values that could not be used: {summary.errors}; values read "
-               f"with a note: {summary.notes} (see the errors sheet)")
-    typer.echo("results: " + ", ".join(str(p) for p in summary.written))
+    assert summary.mapping is not None
+    for line in [*mapping_lines(summary.mapping, rs, lang),
+                 *rows_lines(summary.rows, summary.skipped, summary.no_id, lang,
+                             summary.repeated),
+                 *score_lines(summary, rs, lang)]:
+        typer.echo(line)
+    if strict:
+        strict_exit(len(summary.mapping.unmatched), len(summary.mapping.missing),
+                    summary.problems, lang)
+
+
+def _pick(batch: BatchResult, input: Path, group: str | None, row: int | None,
+          lang: str) -> range:
+    """The records ``--group`` and ``--row`` choose; a group id on two rows asks
+    for ``--row``."""
+    numbers = batch.row_numbers.tolist()
+    if row is not None:
+        if row not in numbers:
+            fail(f"baris {row} dari {input} bukan kelompok yang dinilai" if lang ==
+                  "id" else f"row {row} of {input} is not a scored group")
+        at = numbers.index(row)
+        return range(at, at + 1)
+    if group is None:
+        return range(len(batch))
+    ids = [] if batch.group_ids is None else batch.group_ids.tolist()
+    found = [i for i, g in enumerate(ids) if g == group]
+    if not found:
+        close = suggest(group, [str(i) for i in ids if i is not None])
+        hint = f" (did you mean {close!r}?)" if close else ""
+        fail(f"no group {group!r} in {input}{hint}")
+    if len(found) > 1:
+        rows = ", ".join(str(numbers[i]) for i in found)
+        fail(f"kode kelompok {group!r} ada di beberapa baris ({rows}); pilih satu "
+              f"dengan --row" if lang == "id" else
+              f"group {group!r} is on several rows ({rows}); choose one with --row")
+    return range(found[0], found[0] + 1)
 
 
 def explain(
@@ -166,6 +214,9 @@ def explain(
     ruleset: RulesetOpt,
     group: Annotated[str | None, typer.Option(
         help="Only the group with this id (default: every group).")] = None,
+    row: Annotated[int | None, typer.Option(
+        "--row", help="Only the group on this sheet row (a group without an id, "
+        "or one of two rows with the same id).")] = None,
     format: Annotated[str, typer.Option(
         "--format", "-f", help="text, md, json or html.")] = "text",
     lang: LangOpt = "id",
@@ -177,6 +228,8 @@ def explain(
     history: Annotated[bool, typer.Option(
         "--history", help="Tell each group's story over the periods of the "
         "input(s) (see 'kematangan trend'): text, md or json.")] = False,
+    map: MapOpt = None,
+    mapping: MappingOpt = None,
 ) -> None:
     """Explain each group's result: what holds it back and the next steps."""
     from kematangan.explain import explain as explain_result
@@ -196,24 +249,19 @@ def explain(
     input = inputs[0]
     if format not in ("text", "md", "json", "html"):
         raise typer.BadParameter("use text, md, json or html", param_hint="--format")
+    given = user_mapping(map, mapping)
     scorer = scorer_for(ruleset)
-    batch = _read(input, scorer, sheet, assessed, limit)
-    rows = range(len(batch))
-    if group is not None:
-        ids = [] if batch.group_ids is None else batch.group_ids.tolist()
-        if group not in ids:
-            close = suggest(group, [str(i) for i in ids if i is not None])
-            hint = f" (did you mean {close!r}?)" if close else ""
-            fail(f"no group {group!r} in {input}{hint}")
-        rows = range(ids.index(group), ids.index(group) + 1)
-    explanations = [explain_result(batch.assessment(i), scorer) for i in rows]
+    _, batch = read_scored(input, scorer, sheet, assessed, limit, given, lang)
+    rows = _pick(batch, input, group, row, lang)
+    explanations = [explain_result(batch.assessment(i), scorer,
+                                   row=int(batch.row_numbers[i])) for i in rows]
     if format == "json":
         text = json.dumps([e.model_dump(mode="json") for e in explanations],
                           ensure_ascii=False, indent=2)
     elif format == "html":
         if len(explanations) != 1:
-            fail("--format html explains one group: add --group ID (or use "
-                 "'kematangan report' for all groups)")
+            fail("--format html explains one group: add --group ID or --row N (or "
+                 "use 'kematangan report' for all groups)")
         text = render_html(explanations[0], lang)
     else:
         render = render_markdown if format == "md" else render_text
@@ -231,13 +279,23 @@ def report(
     sheet: SheetOpt = None,
     assessed: AssessedOnOpt = None,
     limit: LimitOpt = None,
+    map: MapOpt = None,
+    mapping: MappingOpt = None,
 ) -> None:
-    """Write a self-contained HTML portfolio report for every group in INPUT."""
-    from kematangan.explain import portfolio_report_html
+    """Write a self-contained HTML portfolio report for every group in INPUT.
 
+    It ends with how the columns were read and the rows that are not groups."""
+    from kematangan.explain import portfolio_report_html
+    from kematangan.scorefile import report_sections
+    from kematangan.scorefile.sheets import skipped_rows
+
+    given = user_mapping(map, mapping)
     scorer = scorer_for(ruleset)
-    batch = _read(input, scorer, sheet, assessed, limit)
-    _emit(portfolio_report_html(batch, scorer, lang, k=top_reasons), output, input)
+    table, batch = read_scored(input, scorer, sheet, assessed, limit, given, lang)
+    appendix = report_sections(table.mapping, scorer.ruleset,
+                               skipped_rows([table.skipped]), lang)
+    _emit(portfolio_report_html(batch, scorer, lang, k=top_reasons,
+                                appendix=appendix), output, input)
 
 
 def template(
@@ -246,10 +304,16 @@ def template(
         "--output", "-o", help="The .xlsx template to write.")] = Path(
             "template.xlsx"),
     lang: LangOpt = "id",
+    write_mapping: Annotated[Path | None, typer.Option(
+        "--write-mapping", metavar="FILE",
+        help="Also write a YAML mapping file listing every field, for you to fill "
+        "in with the headers of your own sheet (then use it with --mapping).")]
+    = None,
 ) -> None:
     """Write an empty spreadsheet with the ruleset's headers, units, allowed values
     (as drop-down lists) and a filled example row."""
     from kematangan.io import write_template
+    from kematangan.scorefile import write_mapping_file
 
     scorer = scorer_for(ruleset)
     try:
@@ -258,3 +322,9 @@ def template(
     except KematanganError as err:
         fail(str(err))
     typer.echo(f"template: {path}")
+    if write_mapping is not None:
+        with writing(write_mapping, option="--write-mapping",
+                     suffixes={".yaml", ".yml"}):
+            written = write_mapping_file(write_mapping, scorer.ruleset, None,
+                                         source=output.name, lang=lang)
+        typer.echo(f"mapping: {written}")

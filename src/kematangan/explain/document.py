@@ -12,7 +12,7 @@ from kematangan.explain.types import Explanation, NextSteps, Reason, Value
 from kematangan.explain.wording import fmt_number, fmt_value, word
 
 __all__ = ["Block", "Heading", "Items", "Para", "TableBlock", "build_document",
-           "summary_lines"]
+           "group_name", "summary_lines"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,21 @@ def _class(e: Explanation, klass: str | None, lang: str) -> str:
     if klass is None:
         return word("no_class", lang)
     return e.label_of("class", klass, lang) or klass
+
+
+def group_name(group_id: str | None, row: int | None, lang: str = "id") -> str:
+    """How a group is named to the user: its id, with its sheet row when known; a
+    group without an id by its row alone (the same everywhere).
+
+    Examples
+    --------
+    >>> group_name("KSM-01", 8), group_name(None, 12, "en"), group_name(None, None)
+    ('KSM-01 (baris 8)', 'row 12', '')
+    """
+    row_text = f"{word('row', lang)} {row}" if row is not None else ""
+    if group_id is None:
+        return row_text
+    return f"{group_id} ({row_text})" if row_text else group_id
 
 
 def summary_lines(e: Explanation, lang: str = "id") -> list[str]:
@@ -230,8 +245,8 @@ def _steps(e: Explanation, ns: NextSteps, lang: str) -> list[Block]:
 def build_document(e: Explanation, lang: str = "id") -> list[Block]:
     """The explanation as blocks, in ``lang`` (``id`` or ``en``)."""
     title = word("explanation", lang)
-    blocks: list[Block] = [Heading(1, f"{title}: {e.group_id}" if e.group_id
-                                   else title)]
+    name = group_name(e.group_id, e.row, lang)
+    blocks: list[Block] = [Heading(1, f"{title}: {name}" if name else title)]
     blocks.append(Para(
         f"{word('ruleset', lang)}: {e.ruleset.title.get(lang)} ({e.ruleset.id} "
         f"{word('version', lang)} {e.ruleset.version}, {word('hash', lang)} "

@@ -20,13 +20,14 @@ from kematangan.scoring import Assessment, Outcome
 __all__ = ["explain"]
 
 
-def explain(assessment: Assessment, scorer: ScorerLike, *, k: int | None = None
-            ) -> Explanation:
+def explain(assessment: Assessment, scorer: ScorerLike, *, k: int | None = None,
+            row: int | None = None) -> Explanation:
     """Explain one assessment: reasons, gaps, next steps and the data used.
 
     ``scorer`` is the :class:`~kematangan.Scorer` (or ruleset) that produced the
     assessment; a different ruleset raises :class:`~kematangan.InputError`. ``k``
-    limits the number of reasons (all by default).
+    limits the number of reasons (all by default). ``row`` is the sheet row the
+    group was read from, which names a group without an id.
 
     Examples
     --------
@@ -86,7 +87,8 @@ def explain(assessment: Assessment, scorer: ScorerLike, *, k: int | None = None
     return Explanation(
         ruleset=RulesetStamp(id=rs.id, version=rs.version, hash=rs.content_hash,
                              title=rs.title),
-        subject=rs.subject, group_id=a.group_id, stage=a.stage, stage_upper=a.stage_upper,
+        subject=rs.subject, group_id=a.group_id, row=row, stage=a.stage,
+        stage_upper=a.stage_upper,
         class_=a.class_, class_upper=a.class_upper, score=a.score,
         score_upper=a.score_upper, max_score=a.max_score, exit_ready=a.exit_ready,
         stages=[Level(id=s.id, label=s.label, reached=i <= stage_i)

@@ -7,6 +7,7 @@ never makes a network request.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from kematangan.explain.conditions import unconfirmed_notes
@@ -17,6 +18,7 @@ from kematangan.explain.document import (
     Para,
     TableBlock,
     build_document,
+    group_name,
 )
 from kematangan.explain.facts import ScorerLike
 from kematangan.explain.portfolio import Portfolio, portfolio
@@ -153,11 +155,15 @@ def _para(block: Block) -> str:
 
 
 def portfolio_report_html(batch: BatchResult, ruleset_or_scorer: ScorerLike,
-                          lang: str = "id", *, k: int = 3, max_rows: int = 500
-                          ) -> str:
+                          lang: str = "id", *, k: int = 3, max_rows: int = 500,
+                          appendix: Sequence[Block] = ()) -> str:
     """A portfolio report of a scored batch: stage and class distribution, the most
     common blocking criteria, exit-ready groups, and a table of groups (the first
-    ``max_rows``) with their top ``k`` reasons.
+    ``max_rows``, named by id and sheet row) with their top ``k`` reasons.
+
+    The counts are of the batch's groups; its problems are counted once each.
+    ``appendix`` adds sections at the end (``kematangan report`` adds how the
+    file's columns were read and the rows that are not groups).
 
     Examples
     --------
@@ -179,7 +185,8 @@ def portfolio_report_html(batch: BatchResult, ruleset_or_scorer: ScorerLike,
             f"{escape(word('version', lang))} {escape(rs.version)}, "
             f"{escape(word('hash', lang))} {escape(p.ruleset.hash)}</p>"]
     cards = [(word("records", lang, who), str(p.records)),
-             (word("with_issues", lang, who), str(p.with_issues))]
+             (word("with_issues", lang, who), str(p.with_issues)),
+             (word("issues", lang), str(len(batch.issues)))]
     if p.exit_rule:
         cards.insert(1, (word("exit_ready_count", lang, who), str(p.exit_ready)))
     body.append('<div class="cards">' + "".join(
@@ -222,6 +229,7 @@ def portfolio_report_html(batch: BatchResult, ruleset_or_scorer: ScorerLike,
                     "</h2>")
         body.append('<ul class="items">' + "".join(
             f"<li>{escape(n.get(lang))}</li>" for n in notes) + "</ul>")
+    body += _blocks(list(appendix))
     return page(title, lang, "\n".join(body))
 
 
@@ -241,7 +249,8 @@ def _group_table(batch: BatchResult, p: Portfolio, lang: str, k: int, max_rows: 
     header += [f"{word('top_reasons', lang)} {i + 1}" for i in range(k)]
     rows = []
     for i in range(n):
-        row = [str(gids[i]) if gids[i] is not None else f"#{i + 1}"]
+        row = [group_name(None if gids[i] is None else str(gids[i]),
+                          int(batch.row_numbers[i]), lang)]
         if rs.stages:
             row.append(stage_names.get(stage[i], word("no_stage", lang)))
         if rs.classes:

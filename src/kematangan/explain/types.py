@@ -256,6 +256,9 @@ class Explanation(_Frozen):
     ruleset: RulesetStamp
     subject: Text = Field(description="What is assessed, as the ruleset names it.")
     group_id: str | None
+    row: int | None = Field(
+        default=None, exclude_if=lambda v: v is None,
+        description="The sheet row the group was read from, when it was.")
     stage: str | None
     stage_upper: str | None
     class_: str | None = Field(alias="class")

@@ -50,6 +50,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "not_met": ("tidak terpenuhi", "not met"),
     "unknown": ("belum diketahui (data kosong)", "unknown (data missing)"),
     "not_applicable": ("tidak berlaku", "does not apply"),
+    "row": ("baris", "row"),
     "not_yet": ("belum", "not yet"),
     "undetermined": ("belum pasti (data kosong)", "undetermined (data missing)"),
     "no_stage": ("belum mencapai tahap pertama", "not yet at the first stage"),

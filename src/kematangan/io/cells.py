@@ -3,7 +3,7 @@ the tokens that mean "missing" or "a formula failed".
 
 A reader turns one distinct cell value into a :class:`Reading`: the parsed value, and,
 when the reader had to change the value's form or could not use it, a code, a
-severity and texts for the user. Readers are called once per *distinct* value of a
+severity and the parameters of its texts (in :mod:`kematangan.catalogue.reader`). Readers are called once per *distinct* value of a
 column, so they can afford to be careful.
 """
 
@@ -13,7 +13,8 @@ import datetime as dt
 import re
 from typing import Any, NamedTuple
 
-from kematangan.io.table import Severity
+from kematangan.catalogue import render
+from kematangan.problems import Severity
 
 __all__ = [
     "DASHES",
@@ -24,10 +25,11 @@ __all__ = [
     "SourceIssue",
     "UnreadableRow",
     "clean_text",
+    "column_letter",
     "dash_missing",
     "excel_error",
     "extra_cells",
-    "quoted",
+    "shortened",
     "show",
     "too_long",
 ]
@@ -37,20 +39,28 @@ class Reading(NamedTuple):
     """The outcome of reading one cell value.
 
     ``value`` is ``None`` when the cell is missing or unusable. ``code`` is empty
-    for a value read as written.
+    for a value read as written; otherwise it names the note or error (its texts
+    are in :mod:`kematangan.catalogue.reader`), written from ``params``.
     """
 
     value: Any
     code: str = ""
     severity: Severity | None = None
-    problem: str = ""
-    fix: str = ""
+    params: dict[str, Any] = {}  # noqa: RUF012 - never mutated
+
+    def problem(self, lang: str = "en") -> str:
+        """What happened to the cell, in ``lang``."""
+        return render(self.code, self.params, lang)[0]
+
+    def fix(self, lang: str = "en") -> str:
+        """What to do about it, in ``lang``."""
+        return render(self.code, self.params, lang)[1]
 
 
 class SourceIssue(NamedTuple):
     """A problem a raw reader found in one row or cell, before the header is known:
     ``col`` is the 0-based position of the cell in the row (``None`` for the whole
-    row). The table reader turns it into an :class:`~kematangan.io.table.Issue`
+    row). The table reader turns it into a :class:`~kematangan.problems.Problem`
     named by the column's header."""
 
     row: int | None
@@ -58,8 +68,11 @@ class SourceIssue(NamedTuple):
     value: str
     code: str
     severity: Severity
-    problem: str
-    fix: str
+    params: dict[str, Any]
+
+    def problem(self, lang: str = "en") -> str:
+        """What is wrong with the row or cell, in ``lang``."""
+        return render(self.code, self.params, lang)[0]
 
 
 class UnreadableRow(list[Any]):
@@ -72,27 +85,18 @@ UNREADABLE = UnreadableRow()
 
 def too_long(row: int, col: int, size: int, limit: int) -> SourceIssue:
     """A cell longer than the limit ``max_cell_chars``, cut to it."""
-    return SourceIssue(
-        row, col, "", "cell_too_long", "error",
-        f"the cell has {size:,} characters, more than the limit max_cell_chars = "
-        f"{limit:,}; only the first {limit:,} are kept, and it is not read",
-        "shorten the cell, or raise the limit max_cell_chars")
+    return SourceIssue(row, col, "", "cell_too_long", "error",
+                       {"size": size, "limit": limit})
 
 
 def extra_cells(row: int, col: int, width: int | None, limit: int) -> SourceIssue:
     """Cells right of the headed columns (``width``), or, before the header is
     known, right of the limit ``max_columns``; they are not read."""
     if width is not None:
-        return SourceIssue(
-            row, None, "", "extra_cells", "error",
-            f"the row has cells beyond its {width} headed columns (the first in column "
-            f"{col + 1:,}); they are not read",
-            "give the extra cells a header, or remove them (a stray cell?)")
-    return SourceIssue(
-        row, None, "", "too_many_columns", "error",
-        f"the row has a cell in column {col + 1:,}, beyond the limit max_columns = "
-        f"{limit:,}; cells from there on are not read",
-        "remove the stray cells, or raise the limit max_columns")
+        return SourceIssue(row, None, "", "extra_cells", "error",
+                           {"width": width, "column": col + 1})
+    return SourceIssue(row, None, "", "too_many_columns", "error",
+                       {"column": col + 1, "limit": limit})
 
 
 MISSING = Reading(None)
@@ -112,6 +116,22 @@ EXCEL_ERRORS = frozenset(
      "#UNKNOWN!", "#N/A!"}
 )
 """The error values a failed Excel or LibreOffice formula leaves in a cell."""
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index.
+
+    Examples
+    --------
+    >>> column_letter(0), column_letter(25), column_letter(26), column_letter(701)
+    ('A', 'Z', 'AA', 'ZZ')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 
@@ -147,34 +167,25 @@ def show(value: object) -> str:
     return str(value)
 
 
-def quoted(text: str, limit: int = 60) -> str:
-    """A cell's text quoted for a message, shortened if long (the issue's value
-    keeps it whole).
+def shortened(text: str, limit: int = 60) -> str:
+    """A cell's text for a message, shortened if long (the problem's value keeps
+    it whole).
 
     Examples
     --------
-    >>> quoted("dua"), quoted("9" * 100)
-    ("'dua'", "'9999999999999999999999999999999999999999...' (100 characters)")
+    >>> shortened("dua"), shortened("9" * 100)
+    ('dua', '9999999999999999999999999999999999999999... (100)')
     """
     if len(text) <= limit:
-        return repr(text)
-    return f"{text[:40]!r}"[:-1] + f"...' ({len(text):,} characters)"
+        return text
+    return f"{text[:40]}... ({len(text)})"
 
 
 def dash_missing(text: str) -> Reading:
     """A lone dash: missing, with a note that says how to write zero."""
-    return Reading(
-        None, "dash_missing", "note",
-        f"{text!r} read as missing",
-        "if it means zero or 'no', write 0 or tidak; leave the cell blank when the "
-        "value is unknown",
-    )
+    return Reading(None, "dash_missing", "note", {"text": text})
 
 
 def excel_error(text: str) -> Reading:
     """A formula error value: unusable."""
-    return Reading(
-        None, "excel_error", "error",
-        f"the cell holds the formula error {text}; read as missing",
-        "correct the formula in the source sheet, or type the value in",
-    )
+    return Reading(None, "excel_error", "error", {"text": text})

@@ -23,7 +23,7 @@ from kematangan.io.cells import (
     clean_text,
     dash_missing,
     excel_error,
-    quoted,
+    shortened,
     show,
 )
 
@@ -115,27 +115,18 @@ def _year(text: str) -> tuple[int, bool]:
 
 
 def _invalid(text: str) -> Reading:
-    return Reading(
-        None, "not_a_date", "error",
-        f"{quoted(text)} is not a valid date; read as missing",
-        "write the date as dd/mm/yyyy (e.g. 05/03/2024) or yyyy-mm-dd, or format "
-        "the cell as Date",
-    )
+    return Reading(None, "not_a_date", "error", {"text": shortened(text)})
 
 
-def _make(text: str, year: int, month: int, day: int, code: str = "",
-          why: str = "") -> Reading:
+def _make(text: str, year: int, month: int, day: int, code: str = "") -> Reading:
     try:
         value = dt.date(year, month, day)
     except ValueError:
         return _invalid(text)
     if not code:
         return Reading(_days(value))
-    return Reading(
-        _days(value), code, "note",
-        f"{quoted(text)} read as {value.isoformat()} ({why})",
-        "nothing to do if this is right; otherwise write the date as yyyy-mm-dd",
-    )
+    return Reading(_days(value), code, "note",
+                   {"text": shortened(text), "date": value.isoformat()})
 
 
 def read_date(value: object, spec: FieldSpec, order: DateOrder | None) -> Reading:
@@ -152,7 +143,7 @@ def read_date(value: object, spec: FieldSpec, order: DateOrder | None) -> Readin
     >>> np.datetime64(read_date("5 Maret 2024", f, None).value, "D")
     np.datetime64('2024-03-05')
     >>> read_date("05/03/2024", f, None).code
-    'date_order'
+    'date_day_first'
     """
     if value is None:
         return MISSING
@@ -184,29 +175,25 @@ def read_date(value: object, spec: FieldSpec, order: DateOrder | None) -> Readin
         evidence = date_order_evidence(text)
         use = evidence or order or "dmy"
         day, month = (a, b) if use == "dmy" else (b, a)
-        if evidence is None and a != b and a <= 12:
-            why = ("month first, like the other dates in this column"
-                   if use == "mdy" else "day first, the Indonesian order")
-            if short:
-                why += "; two-digit year"
-            return _make(text, year, month, day, "date_order", why)
         if short:
-            return _make(text, year, month, day, "two_digit_year", "two-digit year")
+            return _make(text, year, month, day, "two_digit_year")
         if use == "mdy":
-            return _make(text, year, month, day, "date_order", "month first")
+            return _make(text, year, month, day, "date_month_first")
+        if evidence is None and a != b and a <= 12:
+            return _make(text, year, month, day, "date_day_first")
         return _make(text, year, month, day)
     m = _DAY_MONTH_NAME.match(lowered)
     if m and m.group(2) in _MONTHS:
         year, short = _year(m.group(3))
         return _make(text, year, _MONTHS[m.group(2)], int(m.group(1)),
-                     "two_digit_year" if short else "", "two-digit year")
+                     "two_digit_year" if short else "")
     m = _MONTH_NAME_DAY.match(lowered)
     if m and m.group(1) in _MONTHS:
         return _make(text, int(m.group(3)), _MONTHS[m.group(1)], int(m.group(2)))
     m = _COMPACT.match(text)
     if m:
         return _make(text, int(m.group(1)), int(m.group(2)), int(m.group(3)),
-                     "compact_date", "yyyymmdd")
+                     "compact_date")
     if _SERIAL_TEXT.match(text):
         return _serial(float(text.replace(",", ".")), text)
     return _invalid(text)
@@ -216,8 +203,5 @@ def _serial(number: float, text: str) -> Reading:
     if not 1 <= number <= _MAX_SERIAL:
         return _invalid(text)
     value = excel_serial_to_date(number)
-    return Reading(
-        _days(value), "excel_serial", "note",
-        f"{quoted(text)} read as {value.isoformat()} (an Excel date serial number)",
-        "format the column as Date in the spreadsheet so the date shows as a date",
-    )
+    return Reading(_days(value), "excel_serial", "note",
+                   {"text": text, "date": value.isoformat()})

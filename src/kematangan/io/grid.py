@@ -1,10 +1,13 @@
-"""Turn the rows of a grid source (a sheet, a CSV file) into chunks of data rows.
+"""Turn the rows of a grid source (a sheet, a CSV file) into chunks of rows.
 
-Below the header row, every row is a data row, blank rows between data rows included
-(each noted); blank rows after the last data row are not. A row the source could not
-parse is a data row with no values (the source said why). The problems a source
-found in a cell are named by the cell's header here, once the header is known; in a
-column no field reads they are notes, since nothing is read from it.
+Below the header row, every row is a group row, unless a
+:class:`~kematangan.io.rows.RowSorter` finds it is not one (blank, a totals row, a
+signature block...): those are kept apart, in order, with why. Blank rows after the
+last non-blank row are not rows of the table. A row the source could not parse is a
+group row with no values (the source said why). The problems a source found in a
+cell are named by the cell's header here, once the header is known; in a column no
+field reads they are notes, since nothing is read from it; in a row that is not a
+group they are dropped, since nothing is read from it.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from kematangan.io.cells import SourceIssue, UnreadableRow
-from kematangan.io.headers import cell_text, column_letter
+from kematangan.io.cells import SourceIssue, UnreadableRow, column_letter
+from kematangan.io.headers import cell_text
 from kematangan.io.limits import Limits, limit_error
-from kematangan.io.table import Issue
+from kematangan.io.rows import RowSorter
+from kematangan.problems import Problem
 
 __all__ = ["GridChunk", "GridSource", "Layout", "grid_chunks", "is_blank",
            "leading_blank_columns"]
@@ -53,13 +57,15 @@ class Layout:
 
 
 class GridChunk(NamedTuple):
-    """Data rows transposed into columns, with their row numbers, their issues, and
-    the rows that are blank or unreadable (no group-id note for those)."""
+    """Group rows transposed into columns, with their row numbers, their problems,
+    the rows that are unreadable (no group-id note for those), and the rows that
+    are not groups (number, code and parameters of why, cells)."""
 
     columns: list[Sequence[Any]]
     numbers: list[int]
-    issues: list[Issue]
+    issues: list[Problem]
     empty_rows: set[int]
+    skipped: list[tuple[int, str, dict[str, Any], Row]]
 
 
 def is_blank(row: Row) -> bool:
@@ -83,85 +89,76 @@ def leading_blank_columns(header: Row, rows: Sequence[Row]) -> int:
     return n
 
 
-def _blank_note(first: int, count: int) -> Issue:
-    return Issue(
-        first, None, "", "the row is blank; kept as a row with every value missing",
-        "delete the row if it is not a group", "note", code="blank_row", count=count,
-    )
-
-
-def _issue(found: SourceIssue, layout: Layout) -> Issue:
-    """A source's problem as an issue named by its column's header."""
+def _issue(found: SourceIssue, layout: Layout) -> Problem:
+    """A source's problem named by its column's header."""
     if found.col is None:
-        return Issue(found.row, None, found.value, found.problem, found.fix,
-                     found.severity, code=found.code)
+        return Problem(found.code, found.params, found.severity, row=found.row,
+                       value=found.value)
     at = found.col - layout.offset
     if 0 <= at < layout.width:
         name, field = layout.names[at], layout.fields[at]
     else:
         name, field = f"column {column_letter(found.col)}", None
     severity = found.severity if field is not None else "note"
-    return Issue(found.row, name, found.value, found.problem, found.fix, severity,
-                 field=field, code=found.code)
+    return Problem(found.code, found.params, severity, row=found.row, column=name,
+                   field=field, value=found.value)
 
 
 class _Buffer:
-    """Collects data rows until a chunk is full; counts the blank ones for a note."""
+    """Collects rows until a chunk is full: group rows, and the others apart."""
 
     def __init__(self, width: int) -> None:
         self.width = width
         self.rows: list[Row] = []
         self.numbers: list[int] = []
-        self.issues: list[Issue] = []
+        self.issues: list[Problem] = []
         self.empty: set[int] = set()
-        self.blank_first = 0
-        self.blank_count = 0
+        self.skipped: list[tuple[int, str, dict[str, Any], Row]] = []
+        self.skipped_numbers: set[int] = set()
 
-    def add(self, number: int, row: Row, blank: bool = False) -> None:
-        if blank:
-            self.blank_first = self.blank_first or number
-            self.blank_count += 1
-            self.empty.add(number)
+    def __len__(self) -> int:
+        return len(self.rows) + len(self.skipped)
+
+    def add(self, number: int, row: Row) -> None:
         self.rows.append(row)
         self.numbers.append(number)
+
+    def skip(self, number: int, row: Row, code: str, params: dict[str, Any]) -> None:
+        self.skipped.append((number, code, params, row))
+        self.skipped_numbers.add(number)
 
     def take(self) -> GridChunk:
         columns: list[Sequence[Any]] = (
             list(zip(*self.rows, strict=True)) if self.rows
             else [[] for _ in range(self.width)]
         )
-        issues = self.issues
-        if self.blank_count:
-            issues.append(_blank_note(self.blank_first, self.blank_count))
-        out = GridChunk(columns, self.numbers, issues, self.empty)
+        out = GridChunk(columns, self.numbers, self.issues, self.empty, self.skipped)
         self.rows, self.numbers, self.issues, self.empty = [], [], [], set()
-        self.blank_first = self.blank_count = 0
+        self.skipped, self.skipped_numbers = [], set()
         return out
 
 
-def _fit(number: int, row: Row, width: int, issues: list[Issue]) -> Row:
+def _fit(number: int, row: Row, width: int, issues: list[Problem]) -> Row:
     if len(row) < width:
         return list(row) + [None] * (width - len(row))
     extra = row[width:]
     if len(extra) > extra.count("") + extra.count(None):
-        sample = next((v for v in extra if not is_blank([v])), None)
-        if sample is not None:
-            issues.append(Issue(
-                number, None, cell_text(sample)[:80],
-                f"the row has {len(extra)} more cell(s) than there are headers; "
-                "they are not read",
-                "give the extra cells a header, or remove them (a stray delimiter?)",
-                "error", code="extra_cells",
-            ))
+        at = next((j for j, v in enumerate(extra) if not is_blank([v])), None)
+        if at is not None:
+            issues.append(Problem(
+                "extra_cells", {"width": width, "column": width + at + 1}, "error",
+                row=number, value=cell_text(extra[at])[:80]))
     return row[:width]
 
 
 def grid_chunks(rows: Iterator[tuple[int, Row]], source: GridSource, layout: Layout,
-                chunk_rows: int, limits: Limits) -> Iterator[GridChunk]:
-    """Chunks of data rows (the rows after the header), with their issues.
+                sorter: RowSorter, chunk_rows: int, limits: Limits
+                ) -> Iterator[GridChunk]:
+    """Chunks of the rows after the header, with their problems.
 
-    The source's issues about rows above the data (title rows, the header) are
-    dropped; the others go into the chunk that holds their row.
+    The source's problems about rows above the data (title rows, the header) are
+    dropped, and so are those of rows that are not groups; the others go into the
+    chunk that holds their row.
     """
     width, offset = layout.width, layout.offset
     buf = _Buffer(width)
@@ -174,7 +171,8 @@ def grid_chunks(rows: Iterator[tuple[int, Row]], source: GridSource, layout: Lay
     def flush(upto: int) -> None:
         keep = []
         for f in found:
-            if f.row is not None and f.row <= layout.header_row:
+            if f.row is not None and (f.row <= layout.header_row
+                                      or f.row in buf.skipped_numbers):
                 continue
             if f.row is not None and f.row > upto:
                 keep.append(f)
@@ -186,11 +184,8 @@ def grid_chunks(rows: Iterator[tuple[int, Row]], source: GridSource, layout: Lay
         unreadable = type(row) is UnreadableRow
         if offset and not unreadable:
             if not is_blank(row[:offset]):
-                found.append(SourceIssue(
-                    number, None, "", "left_of_table", "error",
-                    f"the row has a value left of the table (the headers start in "
-                    f"column {column_letter(offset)}); it is not read",
-                    "move the value into a column with a header"))
+                found.append(SourceIssue(number, None, "", "left_of_table", "error",
+                                         {"column": column_letter(offset)}))
             row = row[offset:]
         if not unreadable and is_blank(row):
             pending.append(number)
@@ -199,10 +194,10 @@ def grid_chunks(rows: Iterator[tuple[int, Row]], source: GridSource, layout: Lay
         if count > limits.max_rows:
             raise limit_error(limits, "max_rows",
                               f"the input has {count:,} data rows (at least), which")
-        # Blank rows followed by data are data rows; trailing ones are not.
+        # Blank rows followed by more rows come out; trailing ones do not.
         for b in pending:
-            buf.add(b, blank_row, blank=True)
-            if len(buf.rows) >= chunk_rows:
+            buf.skip(b, blank_row, "row_blank", {})
+            if len(buf) >= chunk_rows:
                 flush(b)
                 yield buf.take()
                 emitted = True
@@ -211,19 +206,27 @@ def grid_chunks(rows: Iterator[tuple[int, Row]], source: GridSource, layout: Lay
             buf.add(number, blank_row)
             buf.empty.add(number)
         else:
+            extra: list[Problem] = []
             if len(row) != width:
-                row = _fit(number, row, width, buf.issues)
-            buf.add(number, row)
-        if len(buf.rows) >= chunk_rows:
+                row = _fit(number, row, width, extra)
+            why = sorter.sort(row)
+            if why is None:
+                buf.add(number, row)
+                buf.issues.extend(extra)
+            else:
+                buf.skip(number, row, *why)
+        if len(buf) >= chunk_rows:
             flush(number)
             yield buf.take()
             emitted = True
-    flush(buf.numbers[-1] if buf.numbers else layout.header_row)
+    last = max(buf.numbers[-1] if buf.numbers else 0,
+               buf.skipped[-1][0] if buf.skipped else 0) or layout.header_row
+    flush(last)
     if found:
-        # Problems of rows past the last data row (trailing blank rows) still say
-        # what the file holds.
+        # Problems of rows past the last row (trailing blank rows) still say what
+        # the file holds.
         buf.issues.extend(_issue(f, layout) for f in found
                           if f.row is None or f.row > layout.header_row)
         found.clear()
-    if buf.rows or buf.issues or not emitted:
+    if len(buf) or buf.issues or not emitted:
         yield buf.take()

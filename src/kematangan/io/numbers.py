@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from kematangan.criteria.ruleset import FieldSpec
 from kematangan.io.cells import (
@@ -26,7 +26,7 @@ from kematangan.io.cells import (
     clean_text,
     dash_missing,
     excel_error,
-    quoted,
+    shortened,
     show,
 )
 
@@ -114,7 +114,8 @@ def decimal_evidence(body: str) -> Decimal | None:
     return None
 
 
-_NOTE_FIX = "nothing to do if this is right; otherwise correct the cell"
+def _label(spec: FieldSpec) -> dict[str, str | None]:
+    return spec.label.model_dump()
 
 
 def read_number(value: object, spec: FieldSpec, decimal: Decimal | None) -> Reading:
@@ -128,18 +129,15 @@ def read_number(value: object, spec: FieldSpec, decimal: Decimal | None) -> Read
     >>> members = FieldSpec.model_validate(
     ...     {"id": "members", "type": "integer", "label": "Jumlah anggota"})
     >>> read_number("1.234", members, None)[:2]
-    (1234.0, 'ambiguous_separator')
+    (1234.0, 'separator_as_thousands')
     >>> read_number("12,5", members, None).severity
     'error'
     """
     if value is None:
         return MISSING
     if isinstance(value, bool):
-        return Reading(
-            None, "not_a_number", "error",
-            f"{quoted(show(value))} is a yes/no value, not a number; read as missing",
-            f"write a number for {spec.label.get()}",
-        )
+        return Reading(None, "yes_no_not_number", "error",
+                       {"text": show(value), "label": _label(spec)})
     if isinstance(value, int | float):
         number = float(value)
         if math.isnan(number):
@@ -150,11 +148,8 @@ def read_number(value: object, spec: FieldSpec, decimal: Decimal | None) -> Read
             return _check_whole(number, show(value), spec, Reading(number))
         return Reading(number)
     if not isinstance(value, str):
-        return Reading(
-            None, "not_a_number", "error",
-            f"{quoted(show(value))} is a date or time, not a number; read as missing",
-            "format the column as Number in the spreadsheet and type the value again",
-        )
+        return Reading(None, "date_not_number", "error",
+                       {"text": shortened(show(value))})
     text = clean_text(value)
     if text.lower() in MISSING_WORDS:
         return MISSING
@@ -163,8 +158,12 @@ def read_number(value: object, spec: FieldSpec, decimal: Decimal | None) -> Read
     if text.upper() in EXCEL_ERRORS:
         return excel_error(text)
     parts = split_number(text)
+    unit = ""
     if parts is None:
-        return _not_a_number(text, spec)
+        text, unit = _without_unit(text, spec)
+        parts = split_number(text) if unit else None
+        if parts is None:
+            return _not_a_number(clean_text(value), spec)
     sign, body, percent, currency, spaced = parts
     parsed = _read_body(body, text, spec, decimal)
     if parsed.value is None:
@@ -172,92 +171,85 @@ def read_number(value: object, spec: FieldSpec, decimal: Decimal | None) -> Read
     number = float(parsed.value) * (-1.0 if sign else 1.0)
     if math.isinf(number):  # more digits than a number can hold
         return _not_a_number(text, spec)
-    code, why = parsed.code, parsed.problem
-    if percent:
+    code = parsed.code
+    params: dict[str, Any] = {}
+    if unit:
+        written = clean_text(value) if isinstance(value, str) else text
+        text, code, params = written, "unit_dropped", {"unit": unit}
+    elif percent:
         fraction = spec.max is not None and spec.max <= 1
         number = number / 100 if fraction else number
-        code = "percent"
-        why = ("the field is a fraction from 0 to 1" if fraction
-               else "the field is not a fraction, so the percent sign is dropped")
+        code = "percent_fraction" if fraction else "percent_dropped"
     elif currency:
-        code, why = "currency", "currency prefix removed"
+        code = "currency"
     elif spaced:
-        code, why = "thousands_separator", "spaces between thousands removed"
+        code = "thousands_separator"
     checked = _check_whole(number, text, spec, Reading(number))
     if not code or checked.value is None:
         return checked
-    return Reading(number, code, "note", f"{quoted(text)} read as {show(number)} ({why})",
-                   _NOTE_FIX)
+    return Reading(number, code, "note",
+                   {"text": shortened(text), "number": number, **params})
+
+
+def _without_unit(text: str, spec: FieldSpec) -> tuple[str, str]:
+    """``"20 orang"`` as ``("20", "orang")`` when the word after the number is the
+    field's unit (or its English symbol); else ``(text, "")``."""
+    if not spec.unit or " " not in text:
+        return text, ""
+    head, _, tail = text.rpartition(" ")
+    if tail.lower().rstrip(".") == spec.unit.lower().rstrip(".") and head.strip():
+        return head.strip(), tail
+    return text, ""
 
 
 def _not_a_number(text: str, spec: FieldSpec) -> Reading:
-    unit = f" (in {spec.unit})" if spec.unit else ""
-    return Reading(
-        None, "not_a_number", "error",
-        f"{quoted(text)} is not a number; read as missing",
-        f"write {spec.label.get()} as a number{unit}, e.g. "
-        f"{'12' if spec.type == 'integer' else '12 or 12,5'}, or leave the cell blank "
-        "if it is unknown",
-    )
+    return Reading(None, "not_a_number", "error", {
+        "text": shortened(text), "label": _label(spec),
+        "example": 12 if spec.type == "integer" else 12.5})
 
 
 def _check_whole(number: float, text: str, spec: FieldSpec, ok: Reading) -> Reading:
     if spec.type == "integer" and not number.is_integer():
-        return Reading(
-            None, "not_whole", "error",
-            f"{quoted(text)} is not a whole number; read as missing",
-            f"write {spec.label.get()} as a whole number",
-        )
+        return Reading(None, "text_not_whole", "error",
+                       {"text": shortened(text), "label": _label(spec)})
     return ok
 
 
 def _read_body(body: str, text: str, spec: FieldSpec,
                decimal: Decimal | None) -> Reading:
-    """Read the digits and separators of a number; a note's ``problem`` is only the
-    reason, which :func:`read_number` puts into a sentence."""
+    """Read the digits and separators of a number; a note's parameters are filled
+    in by :func:`read_number`."""
     if body.isdigit() or _EXPONENT.match(body):
         return Reading(float(body))
     has_point, has_comma = "." in body, "," in body
     if has_point and has_comma:
         if _POINT_GROUPS.match(body):
             return Reading(float(body.replace(",", "")), "thousands_separator",
-                           "note", "comma between thousands")
+                           "note")
         if _COMMA_GROUPS.match(body):
             return Reading(float(body.replace(".", "").replace(",", ".")),
-                           "decimal_comma", "note",
-                           "decimal comma, point between thousands")
+                           "decimal_comma", "note")
         return _not_a_number(text, spec)
     sep = "." if has_point else ","
     parts = body.split(sep)
     if len(parts) > 2:
         if (_COMMA_GROUPS if sep == "." else _POINT_GROUPS).match(body):
-            name = "point" if sep == "." else "comma"
             return Reading(float(body.replace(sep, "")), "thousands_separator",
-                           "note", f"{name} between thousands")
+                           "note")
         return _not_a_number(text, spec)
     whole, frac = parts
     as_decimal = float(f"{whole or '0'}.{frac or '0'}")
     if not _thousands_shaped(whole, frac):
         if sep == ".":
             return Reading(as_decimal)
-        return Reading(as_decimal, "decimal_comma", "note", "decimal comma")
+        return Reading(as_decimal, "decimal_comma", "note")
     as_thousands = float(whole + frac)
     own: Decimal = "point" if sep == "." else "comma"
     if decimal is not None:
-        how = "decimal" if decimal == own else "thousands"
-        return Reading(
-            as_decimal if decimal == own else as_thousands, "ambiguous_separator",
-            "note",
-            f"the other values in this column use a decimal {decimal}, so {sep!r} "
-            f"is a {how} separator")
+        return Reading(as_decimal if decimal == own else as_thousands,
+                       "separator_by_column", "note")
     if spec.type == "integer":
-        return Reading(as_thousands, "ambiguous_separator", "note",
-                       f"{sep!r} taken as a thousands separator: the field holds "
-                       "whole numbers")
-    return Reading(
-        None, "ambiguous_separator", "error",
-        f"{quoted(text)} could be {show(as_thousands)} or {show(as_decimal)}; read as "
-        "missing",
-        f"for {show(as_thousands)} write {whole}{frac} without a separator; for "
-        f"{show(as_decimal)} type it into a cell formatted as Number",
-    )
+        return Reading(as_thousands, "separator_as_thousands", "note")
+    return Reading(None, "ambiguous_separator", "error", {
+        "text": shortened(text), "thousands": as_thousands, "decimal": as_decimal,
+        "digits": whole + frac})

@@ -10,15 +10,24 @@ a chunk before any evidence is judged on that chunk alone, so a column that show
 its convention only after ``chunk_rows`` rows can read differently with a smaller
 chunk size.
 
-Rows: every data row of the input becomes one row of the table, blank rows between
-data rows included (each reported with a note). Blank rows after the last data row
-are not data rows and are left out, as are title rows above the header row.
+Rows: every row below the headers is a group, or a row that is not one (blank, the
+column-numbering row, a totals row, a repeated header, the template's example, a
+signature block: see :mod:`~kematangan.io.rows`), kept in ``Table.skipped`` with
+why. Blank rows after the last row are left out, as are title rows above the header
+row. A header cell left blank under a merged header is named from the rows just
+above it.
+
+Columns: every column is mapped to a field, ignored on purpose, or unmatched, and
+every field has its column or none (:class:`~kematangan.io.mapping.ColumnMapping`).
+``mapping`` says what some columns are, before any guess
+(:class:`~kematangan.io.usermap.UserMapping`).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -35,8 +44,9 @@ from kematangan.io.grid import (
     is_blank,
     leading_blank_columns,
 )
-from kematangan.io.headers import HeaderMatch, HeaderMatcher, cell_text, find_header_row
+from kematangan.io.headers import HeaderMatcher, cell_text, find_header_row
 from kematangan.io.limits import DEFAULT_LIMITS, Limits, limit_error
+from kematangan.io.mapping import ColumnMapping, merge_conventions
 from kematangan.io.records import (
     CELLS_PER_CHUNK,
     RecordChunk,
@@ -44,6 +54,7 @@ from kematangan.io.records import (
     jsonl_records,
     parquet_chunks,
 )
+from kematangan.io.rows import RowSorter, SkippedRows
 from kematangan.io.sources import (
     DELIMITERS,
     CsvSource,
@@ -54,9 +65,11 @@ from kematangan.io.sources import (
     split_head,
     text_head,
 )
-from kematangan.io.table import Issue, Table, concat_tables
-from kematangan.io.values import ColumnState, parse_column, parse_group_ids
+from kematangan.io.table import Table, concat_tables
+from kematangan.io.usermap import UserMapping
+from kematangan.io.values import CONVENTIONS, ColumnState, parse_column, parse_group_ids
 from kematangan.io.workbook import Workbook
+from kematangan.problems import Problem
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "HEADER_SCAN_ROWS", "iter_tables", "read_table"]
 
@@ -66,7 +79,11 @@ DEFAULT_CHUNK_ROWS = 50_000
 HEADER_SCAN_ROWS = 20
 """How many rows from the top are searched for the header row."""
 
+HEADER_ABOVE = 2
+"""How many rows above the header row may name its blank cells (merged headers)."""
+
 Row = Sequence[Any]
+UserMap = UserMapping | Mapping[str, str | None] | None
 
 
 def read_table(
@@ -76,6 +93,7 @@ def read_table(
     sheet: str | int | None = None,
     chunk_rows: int | None = None,
     limits: Limits | None = None,
+    mapping: UserMap = None,
 ) -> Table:
     """Read a whole table of group records, parsed for ``ruleset``.
 
@@ -98,13 +116,18 @@ def read_table(
     limits
         What the reader accepts (default :data:`~kematangan.io.limits.DEFAULT_LIMITS`);
         see :class:`~kematangan.io.limits.Limits` and ``docs/security.md``.
+    mapping
+        What some columns are: header (as written) to field id, or ``None`` to
+        ignore it; a :class:`~kematangan.io.usermap.UserMapping` read from
+        ``--map`` options or a mapping file, or a plain dict.
 
     Raises
     ------
     InputError
         When the file cannot be read at all: missing, empty, damaged,
         password-protected, beyond a limit, or without any header that matches the
-        ruleset. Any other failure while reading is turned into an
+        ruleset; or when ``mapping`` names a field or column that does not exist.
+        Any other failure while reading is turned into an
         :class:`~kematangan.errors.InputError` too.
 
     Examples
@@ -118,10 +141,13 @@ def read_table(
     >>> t.columns["members"], t.group_ids.tolist(), t.row_numbers.tolist()
     (array([  12., 1250.]), ['KSM-01', 'KSM-02'], [2, 3])
     >>> [(i.row, i.code, i.severity) for i in t.issues]
-    [(3, 'ambiguous_separator', 'note'), (3, 'not_a_number', 'error')]
+    [(3, 'separator_as_thousands', 'note'), (3, 'not_a_number', 'error')]
+    >>> t.mapping.column_of["arrears_instalments"]
+    'Tunggakan'
     """
     return concat_tables(list(iter_tables(path, ruleset, sheet=sheet,
-                                          chunk_rows=chunk_rows, limits=limits)))
+                                          chunk_rows=chunk_rows, limits=limits,
+                                          mapping=mapping)))
 
 
 def iter_tables(
@@ -131,20 +157,25 @@ def iter_tables(
     sheet: str | int | None = None,
     chunk_rows: int | None = None,
     limits: Limits | None = None,
+    mapping: UserMap = None,
 ) -> Iterator[Table]:
     """Read a table in chunks of at most ``chunk_rows`` rows (memory bounded).
 
     Takes the same arguments as :func:`read_table`. The first chunk carries the
-    file-level and header issues; every chunk carries its own row issues. An input
-    with a header row and no data gives one empty table.
+    file-level problems; every chunk carries its own row problems, and a mapping
+    (the same columns; a later chunk may find values in a column without a
+    header). An input with a header row and no data gives one empty table.
     """
     rows_per_chunk = DEFAULT_CHUNK_ROWS if chunk_rows is None else int(chunk_rows)
     if rows_per_chunk < 1:
         raise ValueError(f"chunk_rows must be at least 1, not {chunk_rows}")
     source = Path(path)
+    user = mapping if isinstance(mapping, UserMapping) else UserMapping(
+        dict(mapping or {}))
+    user.check(ruleset)
     try:
         yield from _tables(source, ruleset, sheet, rows_per_chunk,
-                           limits or DEFAULT_LIMITS)
+                           limits or DEFAULT_LIMITS, user)
     except KematanganError:
         raise
     except OSError as exc:
@@ -166,9 +197,9 @@ def iter_tables(
 
 
 def _tables(source: Path, ruleset: Ruleset, sheet: str | int | None,
-            chunk_rows: int, limits: Limits) -> Iterator[Table]:
+            chunk_rows: int, limits: Limits, user: UserMapping) -> Iterator[Table]:
     kind = detect_kind(source, limits)
-    matcher = HeaderMatcher(ruleset)
+    matcher = HeaderMatcher(ruleset, user.columns)
     if kind == "workbook":
         yield from _workbook_tables(source, ruleset, matcher, sheet, chunk_rows,
                                     limits)
@@ -185,7 +216,8 @@ def _tables(source: Path, ruleset: Ruleset, sheet: str | int | None,
 
 
 class _Assembler:
-    """Turns chunks of raw columns into tables, keeping per-column state."""
+    """Turns chunks of raw columns into tables, keeping per-column state and the
+    group ids seen (a repeated id names the row it was first on)."""
 
     def __init__(self, ruleset: Ruleset, sheet: str | None, header_row: int) -> None:
         self.ruleset = ruleset
@@ -193,102 +225,102 @@ class _Assembler:
                                                ruleset.fields}
         self.sheet = sheet
         self.header_row = header_row
+        self.seen_ids: dict[str, int] = {}
 
     def table(
         self,
-        match: HeaderMatch,
+        mapping: ColumnMapping,
         columns: Sequence[Sequence[Any]],
         row_numbers: Sequence[int],
-        issues: list[Issue],
+        issues: list[Problem],
         empty_rows: set[int] | None = None,
+        skipped: Sequence[tuple[int, str, dict[str, Any], Row]] = (),
     ) -> Table:
         rows = np.asarray(row_numbers, dtype=np.int64)
-        where = {f: j for j, f in enumerate(match.fields) if f is not None}
+        where = {f: j for j, f in enumerate(mapping.fields) if f is not None}
         parsed: dict[str, npt.NDArray[Any]] = {}
-        found: list[Issue] = list(issues)
+        found: list[Problem] = list(issues)
+        conventions: list[Problem] = []
         for spec in self.ruleset.fields:
             j = where.get(spec.id)
             if j is None:
                 continue
-            values, col_issues = parse_column(
-                columns[j], spec, column=match.names[j], rows=rows,
+            values, col_problems = parse_column(
+                columns[j], spec, column=mapping.names[j], rows=rows,
                 state=self.states[spec.id],
             )
             parsed[spec.id] = values
-            found.extend(col_issues)
+            for p in col_problems:
+                (conventions if p.code in CONVENTIONS else found).append(p)
         gj = where.get(self.ruleset.group_id.field)
         group_ids = None
         if gj is not None:
             group_ids = parse_group_ids(columns[gj])
-            found.extend(self._blank_ids(group_ids, rows, match.names[gj],
-                                         empty_rows or set()))
+            found.extend(self._id_notes(group_ids, rows, mapping.names[gj],
+                                        empty_rows or set()))
         passthrough: dict[str, npt.NDArray[np.object_]] = {}
-        for name, col in zip(match.names, columns, strict=True):
+        for name, col in zip(mapping.names, columns, strict=True):
             arr = np.empty(len(rows), dtype=object)
             arr[:] = col
             passthrough[name] = arr
         found.sort(key=lambda i: (i.row or 0))
+        mapping = replace(mapping, header_row=mapping.header_row or self.header_row,
+                          columns=_filled(mapping, passthrough),
+                          conventions=merge_conventions(conventions))
         return Table(
             columns=parsed,
             group_ids=group_ids,
             row_numbers=rows,
             passthrough=passthrough,
-            header_map={match.names[j]: f for f, j in where.items()},
+            mapping=mapping,
             issues=found,
-            unmatched_headers=dict(match.unmatched),
-            duplicate_headers={k: list(v) for k, v in match.duplicates.items()},
-            missing_fields=match.missing,
+            skipped=_skipped(mapping.names, skipped),
             sheet=self.sheet,
             header_row=self.header_row,
         )
 
-    def _blank_ids(self, ids: npt.NDArray[np.object_], rows: npt.NDArray[np.int64],
-                   column: str, empty_rows: set[int]) -> list[Issue]:
+    def _id_notes(self, ids: npt.NDArray[np.object_], rows: npt.NDArray[np.int64],
+                  column: str, empty_rows: set[int]) -> list[Problem]:
         out = []
-        blank = [i for i, v in enumerate(ids.tolist()) if v is None]
-        for at in blank:
+        field = self.ruleset.group_id.field
+        seen = self.seen_ids
+        for at, gid in enumerate(ids.tolist()):
             row = int(rows[at])
-            if row in empty_rows:
+            if gid is None:
+                if row not in empty_rows:
+                    out.append(Problem("blank_group_id", {}, "note", row=row,
+                                       column=column, field=field, value=""))
                 continue
-            out.append(Issue(
-                row, column, "", "the group id is blank (an empty cell, or one of "
-                "merged cells, where only the first holds the value); the row is "
-                "scored without an id",
-                "type the group's id on this row (unmerge merged cells first)",
-                "note", field=self.ruleset.group_id.field, code="blank_group_id"))
+            first = seen.setdefault(gid, row)
+            if first != row:
+                out.append(Problem("duplicate_group_id", {
+                    "group_id": gid, "first_row": first}, "note", row=row,
+                    column=column, field=field, value=gid))
         return out
 
 
-def _header_issues(match: HeaderMatch, row: int | None,
-                   ruleset: Ruleset) -> list[Issue]:
+def _filled(mapping: ColumnMapping, cells: dict[str, npt.NDArray[np.object_]]
+            ) -> tuple[Any, ...]:
+    """The columns, a column without a header unmatched when it has a value."""
     out = []
-    for header, field_id in match.unmatched.items():
-        if field_id is None:
-            continue
-        label = _label(ruleset, field_id)
-        out.append(Issue(
-            row, header, header,
-            f"the header matches no field; did you mean {field_id!r} ({label})?",
-            f"rename the column to {label!r} if it holds {field_id}; otherwise it "
-            "is passed through unread",
-            "note", field=field_id, code="unmatched_header",
-        ))
-    for field_id, headers in match.duplicates.items():
-        out.append(Issue(
-            row, headers[1], headers[1],
-            f"{len(headers)} columns match field {field_id!r} "
-            f"({', '.join(repr(h) for h in headers)}); the first is read and the "
-            "others are passed through",
-            "delete or rename the extra columns", "note", field=field_id,
-            code="duplicate_header",
-        ))
-    return out
+    for c in mapping.columns:
+        if c.how == "empty" and any(not is_blank([v]) for v in cells[c.header]):
+            c = replace(c, status="unmatched", how="no_header")
+        out.append(c)
+    return tuple(out)
 
 
-def _label(ruleset: Ruleset, field_id: str) -> str:
-    if field_id == ruleset.group_id.field:
-        return ruleset.group_id.label.get()
-    return ruleset.field(field_id).label.get()
+def _skipped(names: Sequence[str],
+             rows: Sequence[tuple[int, str, dict[str, Any], Row]]) -> SkippedRows:
+    if not rows:
+        return SkippedRows.none()
+    cells: dict[str, npt.NDArray[np.object_]] = {}
+    for j, name in enumerate(names):
+        arr = np.empty(len(rows), dtype=object)
+        arr[:] = [r[3][j] if j < len(r[3]) else None for r in rows]
+        cells[name] = arr
+    return SkippedRows(np.array([r[0] for r in rows], dtype=np.int64),
+                       tuple(r[1] for r in rows), tuple(r[2] for r in rows), cells)
 
 
 def _no_headers(where: str, rows: Sequence[Row], matcher: HeaderMatcher,
@@ -318,33 +350,84 @@ def _grid_tables(
     source: GridSource,
     rows: Iterator[tuple[int, Row]],
     head: list[tuple[int, Row]],
-    found: tuple[int, HeaderMatch],
+    found: tuple[int, ColumnMapping],
     ruleset: Ruleset,
     matcher: HeaderMatcher,
     sheet: str | None,
     chunk_rows: int,
-    file_issues: list[Issue],
+    file_issues: list[Problem],
     limits: Limits,
 ) -> Iterator[Table]:
     index, _ = found
     header_row, header = head[index]
     offset = leading_blank_columns(header, [r for _, r in head])
-    width = len(header) - offset
+    # A column merged down from the row above has its text only there.
+    width = max(_filled_width(r) for r in [header, *(r for _, r in _block(
+        head, index))]) - offset
     if width > limits.max_columns:
         raise limit_error(limits, "max_columns",
                           f"the header row (row {header_row}) has {width:,} columns, "
                           "which")
-    match = matcher.match(list(header[offset:]), first_column=offset)
+    texts, above = _merged_header(head, index, offset, width)
+    match = matcher.match(texts, first_column=offset)
+    UserMapping(_user_of(matcher)).check_columns([cell_text(t) for t in texts])
+    match = replace(match, header_row=header_row, header_rows=tuple(above))
     source.width = offset + width
     layout = Layout(header_row, offset, match.names, match.fields)
+    sorter = RowSorter(match.names, match.fields, matcher.group_field, texts)
     assembler = _Assembler(ruleset, sheet, header_row)
-    first_issues = file_issues + _header_issues(match, header_row, ruleset)
     data = itertools.chain(head[index + 1:], rows)
     per_chunk = max(1, min(chunk_rows, CELLS_PER_CHUNK // max(1, width)))
-    for n, chunk in enumerate(grid_chunks(data, source, layout, per_chunk, limits)):
-        extra = first_issues + chunk.issues if n == 0 else chunk.issues
+    for n, chunk in enumerate(grid_chunks(data, source, layout, sorter, per_chunk,
+                                          limits)):
+        extra = file_issues + chunk.issues if n == 0 else chunk.issues
         yield assembler.table(match, chunk.columns, chunk.numbers, extra,
-                              chunk.empty_rows)
+                              chunk.empty_rows, chunk.skipped)
+
+
+def _user_of(matcher: HeaderMatcher) -> dict[str, str | None]:
+    return {header: field for header, field in matcher.user.values()}
+
+
+def _block(head: list[tuple[int, Row]], index: int) -> list[tuple[int, Row]]:
+    """The rows right above the header row that are not blank (at most
+    :data:`HEADER_ABOVE`), nearest first: a merged header's upper rows."""
+    out: list[tuple[int, Row]] = []
+    for k in range(index - 1, max(-1, index - 1 - HEADER_ABOVE), -1):
+        if is_blank(head[k][1]):
+            break
+        out.append(head[k])
+    return out
+
+
+def _filled_width(row: Row) -> int:
+    """The row's length without its blank cells at the end."""
+    n = len(row)
+    while n and is_blank([row[n - 1]]):
+        n -= 1
+    return n
+
+
+def _merged_header(head: list[tuple[int, Row]], index: int, offset: int,
+                   width: int) -> tuple[list[Any], list[int]]:
+    """The header row's cells, each blank one named by the nearest text above it in
+    the (at most :data:`HEADER_ABOVE`) rows right above that are not blank: a cell
+    merged down from a header row above (``No``, ``Nama KSM`` over two rows)."""
+    cells = list(head[index][1][offset:offset + width])
+    cells += [None] * (width - len(cells))
+    used: list[int] = []
+    block = _block(head, index)
+    for j, value in enumerate(cells):
+        if cell_text(value):
+            continue
+        for number, row in block:
+            text = cell_text(row[offset + j]) if offset + j < len(row) else ""
+            if text:
+                cells[j] = text
+                if number not in used:
+                    used.append(number)
+                break
+    return cells, sorted(used)
 
 
 def _peek(rows: Iterator[tuple[int, Row]]) -> list[tuple[int, Row]]:
@@ -387,16 +470,11 @@ def _workbook_tables(
                           ruleset)
 
 
-def _hidden(state: str, name: str) -> list[Issue]:
+def _hidden(state: str, name: str) -> list[Problem]:
     if state == "visible":
         return []
-    how = ("very hidden: Excel does not list it under Unhide"
-           if state == "veryHidden" else "hidden")
-    return [Issue(None, None, name,
-                  f"no visible sheet has the ruleset's headers, so sheet {name!r} was "
-                  f"read, which is {how}",
-                  "check it is the sheet you mean; choose a sheet with --sheet",
-                  "note", code="hidden_sheet")]
+    code = "very_hidden_sheet" if state == "veryHidden" else "hidden_sheet"
+    return [Problem(code, {"sheet": name}, "note", value=name)]
 
 
 def _text_tables(path: Path, ruleset: Ruleset, matcher: HeaderMatcher,
@@ -444,19 +522,19 @@ def _record_tables(path: Path, ruleset: Ruleset, matcher: HeaderMatcher,
         if count > limits.max_rows:
             raise limit_error(limits, "max_rows",
                               f"{path.name!r} has {count:,} records (at least), which")
-        match = matcher.match(chunk.keys)
+        match = matcher.match(chunk.keys, first_column=None)
         issues = list(chunk.issues)
         if first:
             if not chunk.keys:
                 bad = next((i for i in chunk.issues if i.severity == "error"), None)
                 if bad is not None:
                     raise InputError(f"no record of {path.name!r} can be read (item "
-                                     f"{bad.row}: {bad.problem})", fix=bad.fix)
+                                     f"{bad.row}: {bad.problem()})", fix=bad.fix())
                 raise InputError(f"{path.name!r} has no records",
                                  fix="export the data again with at least one group")
             if not match.matched_fields(matcher.group_field):
                 raise _no_headers(repr(path.name), [chunk.keys], matcher, ruleset)
-            issues = _header_issues(match, None, ruleset) + issues
+            UserMapping(_user_of(matcher)).check_columns(chunk.keys)
             first = False
         yield assembler.table(match, chunk.columns, chunk.row_numbers, issues,
                               set(chunk.unreadable))

@@ -21,7 +21,7 @@ from typing import Any
 from kematangan.errors import InputError
 from kematangan.io.limits import Limits, limit_error
 from kematangan.io.sources import TOO_LONG_LINE, bounded_lines, sniff_encoding
-from kematangan.io.table import Issue
+from kematangan.problems import Problem
 
 __all__ = ["CELLS_PER_CHUNK", "RecordChunk", "json_records", "jsonl_records",
            "parquet_chunks"]
@@ -43,7 +43,7 @@ class RecordChunk:
     keys: list[str]
     columns: list[list[Any]]
     row_numbers: list[int]
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Problem] = field(default_factory=list)
     unreadable: list[int] = field(default_factory=list)
     """Rows whose record could not be read (they have no values and an error)."""
 
@@ -54,10 +54,8 @@ def _flat(value: Any) -> Any:
     return value
 
 
-def _bad(row: int, value: str, why: str, code: str = "bad_json",
-         fix: str = "write one JSON object per record") -> Issue:
-    return Issue(row, None, value[:80], f"{why}; its values are missing", fix,
-                 "error", code=code)
+def _bad(row: int, value: str, code: str, **params: Any) -> Problem:
+    return Problem(code, params, "error", row=row, value=value[:80])
 
 
 class _Records:
@@ -78,7 +76,7 @@ class _Records:
         self._known: set[str] = set(self.keys)
         self.records: list[dict[str, Any]] = []
         self.rows: list[int] = []
-        self.issues: list[Issue] = []
+        self.issues: list[Problem] = []
         self.unreadable: list[int] = []
         self.nan = False
         self.duplicates: list[str] = []
@@ -106,26 +104,21 @@ class _Records:
         try:
             item = self.decoder.decode(text)
         except json.JSONDecodeError as exc:
-            self.add_bad(_bad(row, text.strip(), f"the line is not valid JSON "
-                                                 f"({exc.msg})"))
+            self.add_bad(_bad(row, text.strip(), "bad_json", detail=exc.msg))
             return
         except RecursionError:
             self.add_bad(self.too_deep(row, text))
             return
         except ValueError as exc:  # an integer of more digits than Python reads
-            self.add_bad(_bad(row, text.strip(), f"the line cannot be read ({exc})"))
+            self.add_bad(_bad(row, text.strip(), "bad_json", detail=str(exc)))
             return
         self.add(item, row, text)
 
-    def too_deep(self, row: int, text: str) -> Issue:
+    def too_deep(self, row: int, text: str) -> Problem:
         """The error for a record nested deeper than ``max_json_depth``."""
-        return _bad(row, text.strip(), f"the record is nested more than "
-                    f"{self.limits.max_json_depth} levels deep (the limit "
-                    "max_json_depth)", code="too_deep",
-                    fix="write the record as an object of plain values, or raise "
-                    "the limit max_json_depth")
+        return _bad(row, text.strip(), "too_deep", limit=self.limits.max_json_depth)
 
-    def add_bad(self, issue: Issue) -> None:
+    def add_bad(self, issue: Problem) -> None:
         """Add a row with no values, for a record that could not be read."""
         if self.keys_only:
             return
@@ -138,11 +131,8 @@ class _Records:
         """Add a decoded record; ``text`` is its JSON, for quick checks and
         messages, when known."""
         if not isinstance(item, dict):
-            self.add_bad(_bad(row, (text or "").strip(), f"the record is a "
-                              f"{type(item).__name__}, not an object with one key "
-                              "per column",
-                              fix='write records as objects: {"kode ksm": '
-                              '"KSM-01", ...}'))
+            self.add_bad(_bad(row, (text or "").strip(), "not_an_object",
+                              type=type(item).__name__))
             return
         limits = self.limits
         if self.keys_only:
@@ -157,15 +147,11 @@ class _Records:
         if self.nan:
             for key, value in item.items():
                 if isinstance(value, float) and value != value:
-                    self.issues.append(Issue(
-                        row, key, "NaN", "the value is NaN (not a number), which "
-                        "JSON does not allow; read as missing", "write null for a "
-                        "missing value", "note", code="json_nan"))
+                    self.issues.append(Problem("json_nan", {}, "note", row=row,
+                                               column=key, value="NaN"))
         for key in dict.fromkeys(self.duplicates):
-            self.issues.append(Issue(
-                row, key, "", "the key is given more than once in the record; the "
-                "last value is read", "give each key once", "note",
-                code="duplicate_key"))
+            self.issues.append(Problem("duplicate_key", {}, "note", row=row,
+                                       column=key, value=""))
         self.records.append(item)
         self.rows.append(row)
 
@@ -245,10 +231,8 @@ def _jsonl(path: Path, encoding: str, records: _Records) -> Iterator[RecordChunk
         for number, line in enumerate(bounded_lines(fh, limits.max_record_chars),
                                       start=1):
             if line.startswith(TOO_LONG_LINE):
-                records.add_bad(_bad(
-                    number, "", f"the line has more than {limits.max_record_chars:,} "
-                    "characters (the limit max_record_chars)", code="line_too_long",
-                    fix="check the file, or raise the limit max_record_chars"))
+                records.add_bad(_bad(number, "", "line_too_long",
+                                     limit=limits.max_record_chars))
             elif line.strip():
                 records.decode(line, number)
             if records.full():
@@ -381,14 +365,14 @@ class _JsonList:
             except json.JSONDecodeError as exc:
                 finder = _ValueEnd()
                 if finder.feed(buf, pos) is not None or eof or len(buf) - pos > limit:
-                    why = f"the item is not valid JSON ({exc.msg})"
+                    why = exc.msg
                 else:
                     more = fh.read(_BLOCK)
                     eof = not more
                     buf, pos = buf[pos:] + more, 0
                     continue
             except ValueError as exc:
-                why = f"the item cannot be read ({exc})"
+                why = str(exc)
             else:
                 if end == len(buf) and not eof:
                     # A number at the end of the buffer may go on in the next block.
@@ -411,7 +395,7 @@ class _JsonList:
             if why == "deep":
                 self.records.add_bad(self.records.too_deep(number, sample))
             else:
-                self.records.add_bad(_bad(number, sample, why))
+                self.records.add_bad(_bad(number, sample, "bad_json", detail=why))
             yield None
 
     def _skip(self, fh: Any, buf: str, pos: int, eof: bool, number: int
@@ -427,11 +411,8 @@ class _JsonList:
             end = finder.feed(buf, 0)
         return buf, end, eof
 
-    def _long(self, number: int) -> Issue:
-        return _bad(number, "", f"the item has more than "
-                    f"{self.limits.max_record_chars:,} characters (the limit "
-                    "max_record_chars)", code="line_too_long",
-                    fix="check the file, or raise the limit max_record_chars")
+    def _long(self, number: int) -> Problem:
+        return _bad(number, "", "line_too_long", limit=self.limits.max_record_chars)
 
     def _unclosed(self, number: int) -> InputError:
         return InputError(
@@ -507,7 +488,7 @@ def parquet_chunks(path: Path, chunk_rows: int, limits: Limits
     try:
         for batch in pf.iter_batches(batch_size=batch_rows):
             columns = []
-            issues: list[Issue] = []
+            issues: list[Problem] = []
             for name, col in zip(names, batch.columns, strict=True):
                 if pa.types.is_decimal(col.type):
                     col = col.cast(pa.float64())
@@ -533,7 +514,7 @@ def parquet_chunks(path: Path, chunk_rows: int, limits: Limits
 
 
 def _cut_column(values: list[Any], name: str, start: int, limits: Limits,
-                issues: list[Issue]) -> None:
+                issues: list[Problem]) -> None:
     limit = limits.max_cell_chars
     for i, v in enumerate(values):
         if isinstance(v, str) and len(v) > limit:
@@ -541,9 +522,6 @@ def _cut_column(values: list[Any], name: str, start: int, limits: Limits,
             issues.append(_long_value(start + i, name, len(v), limit))
 
 
-def _long_value(row: int, key: str, size: int, limit: int) -> Issue:
-    return Issue(
-        row, key, "", f"the value has {size:,} characters, more than the limit "
-        f"max_cell_chars = {limit:,}; only the first {limit:,} are kept, and it is not "
-        "read", "shorten the value, or raise the limit max_cell_chars", "error",
-        code="cell_too_long")
+def _long_value(row: int, key: str, size: int, limit: int) -> Problem:
+    return Problem("cell_too_long", {"size": size, "limit": limit}, "error", row=row,
+                   column=key, value="")

@@ -28,8 +28,8 @@ from typing import IO, Any
 from kematangan.errors import InputError
 from kematangan.io.cells import UNREADABLE, SourceIssue, too_long
 from kematangan.io.limits import Limits, limit_error
-from kematangan.io.table import Issue
 from kematangan.io.workbook import OLE_MAGIC, ZIP_MAGIC
+from kematangan.problems import Problem
 
 __all__ = [
     "DELIMITERS",
@@ -115,7 +115,7 @@ def read_error(path: Path, exc: OSError) -> InputError:
                       "may read it")
 
 
-def sniff_encoding(path: Path) -> tuple[str, Issue | None]:
+def sniff_encoding(path: Path) -> tuple[str, Problem | None]:
     """The text encoding of ``path``: a byte-order mark if there is one, else UTF-8
     if every byte decodes as UTF-8, else Windows-1252 (with a note).
 
@@ -150,13 +150,7 @@ def sniff_encoding(path: Path) -> tuple[str, Issue | None]:
             encoding = "cp1252"
         except UnicodeDecodeError:
             encoding = "latin-1"
-    return encoding, Issue(
-        None, None, "", f"the file is not UTF-8; read as {encoding} (Windows "
-        "Western European), so letters outside English may be wrong; the rows with "
-        "such letters are noted",
-        "save the file as 'CSV UTF-8' and read it again", "note",
-        code="encoding",
-    )
+    return encoding, Problem("encoding", {"encoding": encoding}, "note", value="")
 
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -246,8 +240,7 @@ class CsvSource:
                     return
                 except csv.Error as exc:
                     number += 1
-                    issues.append(self._unreadable(number, f"it is not delimited text "
-                                                   f"({exc})"))
+                    issues.append(self._unreadable(number, str(exc)))
                     yield number, UNREADABLE
                     continue
                 except UnicodeDecodeError as exc:
@@ -271,26 +264,15 @@ class CsvSource:
                 yield number, row
 
     def _unreadable(self, number: int, why: str) -> SourceIssue:
-        return SourceIssue(
-            number, None, "", "bad_row", "error",
-            f"the record cannot be read: {why}; its values are missing",
-            "check that quotes are closed and that the file is CSV text (not a "
-            "workbook saved with a .csv name)")
+        return SourceIssue(number, None, "", "bad_row", "error", {"detail": why})
 
     def _guessed(self, number: int, row: list[str]) -> SourceIssue:
         col = next(j for j, c in enumerate(row) if not c.isascii())
-        return SourceIssue(
-            number, col, row[col][:80], "not_utf8", "note",
-            f"the row has letters read as {self.encoding} (the file is not UTF-8); "
-            "check they are right",
-            "save the file as 'CSV UTF-8' and read it again")
+        return SourceIssue(number, col, row[col][:80], "not_utf8", "note",
+                           {"encoding": self.encoding})
 
 
 def limit_issue(number: int, limits: Limits) -> SourceIssue:
     """The error for a line longer than ``max_record_chars``."""
-    return SourceIssue(
-        number, None, "", "line_too_long", "error",
-        f"the line has more than {limits.max_record_chars:,} characters (the limit "
-        "max_record_chars); its values are missing",
-        "check the file (a missing line break?), or raise the limit "
-        "max_record_chars")
+    return SourceIssue(number, None, "", "line_too_long", "error",
+                       {"limit": limits.max_record_chars})

@@ -1,4 +1,5 @@
-"""What reading a table gives: parsed columns, where each row came from, and issues.
+"""What reading a table gives: parsed columns, where each row came from, the column
+mapping, the problems, and the rows that are not groups.
 
 A :class:`Table` is columnar: one numpy array per matched ruleset field, already in the
 form the scorer takes, so scoring a file never builds a Python object per cell.
@@ -7,71 +8,23 @@ form the scorer takes, so scoring a file never builds a Python object per cell.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ROW_NOTES", "Issue", "Severity", "Table", "concat_tables",
-           "issue_columns"]
+from kematangan.io.mapping import ColumnMapping
+from kematangan.io.rows import SkippedRows
+from kematangan.problems import Problem
 
-Severity = Literal["error", "note"]
-"""``error``: the value is unusable and is read as missing. ``note``: the value was
-read, but its form was changed (``"12,5"`` read as 12.5) and the reader says how."""
-
-
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """One thing the reader had to do or could not do with the input.
-
-    ``row`` is the 1-based row of the source (the spreadsheet row, the CSV record,
-    the JSON Lines line, the JSON array position), or ``None`` for an issue about a
-    whole column or file. Errors are reported once per cell. Notes on the form of
-    a value are reported once per column and kind: ``row`` and ``value`` are the
-    first cell it happened to and ``count`` says how many cells it stands for. Notes
-    whose code is in :data:`ROW_NOTES` say something the reader had to assume about
-    their own row, and are reported once per row.
-
-    Examples
-    --------
-    >>> issue = Issue(4, "Jumlah anggota", "12,5", "read as 12.5 (decimal comma)",
-    ...               "none needed", "note", field="members", code="decimal_comma")
-    >>> issue.to_dict()["code"]
-    'decimal_comma'
-    >>> print(issue)
-    row 4, column 'Jumlah anggota': read as 12.5 (decimal comma) (note)
-    """
-
-    row: int | None
-    column: str | None
-    value: str
-    problem: str
-    fix: str
-    severity: Severity
-    field: str | None = None
-    code: str = ""
-    count: int = 1
-
-    def to_dict(self) -> dict[str, Any]:
-        """The issue as a JSON-ready mapping."""
-        return dataclasses.asdict(self)
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column!r}")
-        prefix = ", ".join(where) + ": " if where else ""
-        more = f", {self.count} cells" if self.count > 1 else ""
-        return f"{prefix}{self.problem} ({self.severity}{more})"
+__all__ = ["Table", "concat_tables"]
 
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A table read against a ruleset.
+    """A table read against a ruleset: its groups, and the rows that are not.
 
     Attributes
     ----------
@@ -84,24 +37,23 @@ class Table:
         The group key of each row (``str`` or ``None``), or ``None`` when the input
         has no group-id column.
     row_numbers
-        The 1-based source row of each data row (see :class:`Issue`).
+        The 1-based source row of each group: the spreadsheet row, the CSV record,
+        the JSON Lines line, the JSON array position.
     passthrough
-        Every input column in input order, keyed by its header as written, with the
-        original cell values, so output can repeat them. A header written twice gets
-        `` (2)``; a blank header is named by its position (``column F``).
-    header_map
-        Input header (as in ``passthrough``) to the field id it was matched to; the
-        group-id column maps to the ruleset's ``group_id.field``.
+        Every input column in input order, keyed by its name in the mapping, with
+        the original cell values, so output can repeat them. A header written twice
+        gets `` (2)``; a blank header is named by its position (``column F``).
+    mapping
+        What every column was taken for, and every field's column (see
+        :class:`~kematangan.io.mapping.ColumnMapping`), with the header row.
     issues
-        Everything the reader changed or could not use; see :class:`Issue`.
-    unmatched_headers
-        Input headers that match no field, each with the field id it most likely
-        means (a did-you-mean suggestion) or ``None``.
-    duplicate_headers
-        Field id to every header that matched it, when more than one did; the first
-        is used and the others are passed through.
-    missing_fields
-        Ruleset fields that no input column matched.
+        Every problem of a group row (its ``row``) or of the whole file (``row``
+        ``None``): unusable cells (errors) and values the reader had to guess or
+        change (notes). How columns are written (decimal commas...) is in
+        ``mapping.conventions``, not here.
+    skipped
+        The rows below the headers that are not groups (blank, totals, the
+        column-numbering row, a signature block...), with why and their cells.
     sheet
         The sheet read, for workbooks.
     header_row
@@ -112,11 +64,9 @@ class Table:
     group_ids: npt.NDArray[np.object_] | None
     row_numbers: npt.NDArray[np.int64]
     passthrough: dict[str, npt.NDArray[np.object_]]
-    header_map: dict[str, str]
-    issues: list[Issue]
-    unmatched_headers: dict[str, str | None]
-    duplicate_headers: dict[str, list[str]]
-    missing_fields: tuple[str, ...] = ()
+    mapping: ColumnMapping
+    issues: list[Problem]
+    skipped: SkippedRows = dataclasses.field(default_factory=SkippedRows.none)
     sheet: str | None = None
     header_row: int = 0
 
@@ -124,60 +74,44 @@ class Table:
         return int(self.row_numbers.shape[0])
 
     @property
-    def errors(self) -> list[Issue]:
-        """The issues of severity ``error``."""
+    def errors(self) -> list[Problem]:
+        """The problems of severity ``error``."""
         return [i for i in self.issues if i.severity == "error"]
 
     @property
-    def notes(self) -> list[Issue]:
-        """The issues of severity ``note``."""
+    def notes(self) -> list[Problem]:
+        """The problems of severity ``note``."""
         return [i for i in self.issues if i.severity == "note"]
 
+    @property
+    def header_map(self) -> dict[str, str]:
+        """Column name to the field it feeds (the group-id column to the ruleset's
+        ``group_id.field``)."""
+        return self.mapping.header_map
 
-ROW_NOTES = frozenset({
-    "not_utf8", "blank_group_id", "json_nan", "duplicate_key",
-    "formula_without_value", "cell_too_long", "bad_cell", "duplicate_cell",
-    "extra_cells", "too_many_columns", "left_of_table",
-})
-"""Codes of notes kept one per row: each says which row a quiet substitution
-touched (letters read in a guessed encoding, a blank group id, JSON ``NaN`` read as
-missing...), so they are never folded into one note with a count."""
+    @property
+    def unmatched_headers(self) -> dict[str, str | None]:
+        """Columns that match no field, each with the field it most likely means
+        when exactly one is close."""
+        return {c.header: c.candidates[0] if len(c.candidates) == 1 else None
+                for c in self.mapping.unmatched if c.how != "no_header"}
 
-ISSUE_COLUMNS = ("row", "column", "field", "value", "severity", "code", "count",
-                 "problem", "fix")
+    @property
+    def duplicate_headers(self) -> dict[str, list[str]]:
+        """Field id to every column that matched it, when more than one did; the
+        first is read."""
+        out: dict[str, list[str]] = {}
+        have = self.mapping.column_of
+        for c in self.mapping.columns:
+            if c.how == "duplicate" and c.field is not None:
+                out.setdefault(c.field, [have[c.field]] if c.field in have
+                               else []).append(c.header)
+        return out
 
-
-def issue_columns(issues: Sequence[Issue]) -> dict[str, list[Any]]:
-    """Issues as columns, ready for :func:`~kematangan.io.write.write_table`
-    (an ``errors`` sheet).
-
-    Examples
-    --------
-    >>> cols = issue_columns([Issue(3, "Anggota", "dua", "not a number", "write 2",
-    ...                             "error", field="members", code="not_a_number")])
-    >>> cols["row"], cols["code"]
-    ([3], ['not_a_number'])
-    """
-    return {name: [getattr(i, name) for i in issues] for name in ISSUE_COLUMNS}
-
-
-def _merge_notes(issues: Iterable[Issue]) -> list[Issue]:
-    """Fold notes of the same column and kind into one, adding up their counts."""
-    out: list[Issue] = []
-    seen: dict[tuple[str | None, str | None, str], int] = {}
-    for issue in issues:
-        if issue.severity != "note" or not issue.code or issue.code in ROW_NOTES:
-            out.append(issue)
-            continue
-        key = (issue.column, issue.field, issue.code)
-        at = seen.get(key)
-        if at is None:
-            seen[key] = len(out)
-            out.append(issue)
-        else:
-            first = out[at]
-            out[at] = dataclasses.replace(first, count=first.count + issue.count)
-    return out
+    @property
+    def missing_fields(self) -> tuple[str, ...]:
+        """Ruleset fields that no input column feeds."""
+        return self.mapping.missing
 
 
 def _concat_objects(
@@ -204,15 +138,19 @@ def concat_tables(tables: Sequence[Table]) -> Table:
     """Join tables read from consecutive chunks of one input into one table.
 
     A column present in only some chunks (a JSON key that appears late) is missing
-    in the others. Notes of the same column and kind are merged.
+    in the others; the mappings are merged (see
+    :meth:`~kematangan.io.mapping.ColumnMapping.merge`).
 
     Examples
     --------
     >>> import numpy as np
+    >>> from kematangan.criteria import load_ruleset
+    >>> from kematangan.io.headers import HeaderMatcher
+    >>> mapping = HeaderMatcher(load_ruleset("ppmk-ksm")).match(["Jumlah anggota"])
     >>> def chunk(rows):
     ...     return Table({"members": np.array([5.0] * len(rows))}, None,
-    ...                  np.array(rows), {"n": np.array([5] * len(rows), dtype=object)},
-    ...                  {"n": "members"}, [], {}, {})
+    ...                  np.array(rows), {"Jumlah anggota": np.array(
+    ...                      [5] * len(rows), dtype=object)}, mapping, [])
     >>> len(concat_tables([chunk([2, 3]), chunk([4])]))
     3
     """
@@ -251,30 +189,18 @@ def concat_tables(tables: Sequence[Table]) -> Table:
         for h in headers
     }
 
-    header_map: dict[str, str] = {}
-    unmatched: dict[str, str | None] = {}
-    duplicates: dict[str, list[str]] = {}
-    for t in tables:
-        header_map.update(t.header_map)
-        unmatched.update(t.unmatched_headers)
-        for key, names in t.duplicate_headers.items():
-            known = duplicates.setdefault(key, [])
-            known.extend(x for x in names if x not in known)
-    for h in header_map:
-        unmatched.pop(h, None)
-    found = set(columns)
-    missing = tuple(f for f in first.missing_fields if f not in found)
+    mapping = first.mapping
+    for t in tables[1:]:
+        mapping = mapping.merge(t.mapping)
 
     return Table(
         columns=columns,
         group_ids=group_ids,
         row_numbers=np.concatenate([t.row_numbers for t in tables]).astype(np.int64),
         passthrough=passthrough,
-        header_map=header_map,
-        issues=_merge_notes(i for t in tables for i in t.issues),
-        unmatched_headers=unmatched,
-        duplicate_headers=duplicates,
-        missing_fields=missing,
+        mapping=mapping,
+        issues=[i for t in tables for i in t.issues],
+        skipped=SkippedRows.concat([t.skipped for t in tables]),
         sheet=first.sheet,
         header_row=first.header_row,
     )

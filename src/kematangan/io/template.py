@@ -3,8 +3,9 @@
 The ``data`` sheet has one column per field, headed by the field's label (in
 Indonesian by default) and unit, with drop-down lists for yes/no and category
 fields, range checks for numbers, a date check for dates, a note on each header, and
-one filled example row. The ``petunjuk`` sheet explains every column. Reading the
-template back with :func:`~kematangan.io.read.read_table` matches every column.
+one filled example row (recognised when read back, and not scored). The
+``petunjuk`` sheet explains every column. Reading the template back with
+:func:`~kematangan.io.read.read_table` matches every column.
 """
 
 from __future__ import annotations
@@ -109,8 +110,8 @@ def write_template(
     >>> rs = load_ruleset("ppmk-ksm")
     >>> out = write_template(pathlib.Path(tempfile.mkdtemp()) / "isian.xlsx", rs)
     >>> t = read_table(out, rs)
-    >>> len(t), t.missing_fields, t.errors
-    (1, (), [])
+    >>> len(t), t.skipped.codes, t.missing_fields, t.errors
+    (0, ('row_example',), (), [])
     """
     import xlsxwriter
 

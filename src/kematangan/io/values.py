@@ -29,15 +29,16 @@ from kematangan.io.cells import (
     clean_text,
     dash_missing,
     excel_error,
-    quoted,
+    shortened,
     show,
 )
 from kematangan.io.dates import DateOrder, date_order_evidence, read_date
 from kematangan.io.headers import header_key
 from kematangan.io.numbers import Decimal, decimal_evidence, read_number, split_number
-from kematangan.io.table import Issue
+from kematangan.problems import Problem
 
 __all__ = [
+    "CONVENTIONS",
     "ColumnState",
     "parse_column",
     "parse_group_ids",
@@ -46,6 +47,18 @@ __all__ = [
 ]
 
 _NAT = np.iinfo(np.int64).min
+
+CONVENTIONS = frozenset({
+    "decimal_comma", "thousands_separator", "currency", "percent_fraction",
+    "percent_dropped", "excel_serial", "date_day_first", "date_month_first",
+    "compact_date", "category_case",
+})
+"""Codes of notes that say how a column is written (``12,5`` with a decimal comma,
+``Rp 1.250.000``, ``05/03/2024`` day first, ``95%``): the way Indonesian sheets are
+written, not a problem of a row. They are reported once per column, with a count,
+beside the column mapping, never counted as a row's problem. Every other note says
+the reader guessed or changed a value (``20 orang`` read as 20, ``-`` read as
+missing) and is a problem of its row."""
 
 TRUE_WORDS = frozenset(
     {"ya", "iya", "y", "yes", "true", "benar", "ada", "sudah", "1", "v", "\u2713",
@@ -100,10 +113,7 @@ def read_boolean(value: object, spec: FieldSpec) -> Reading:
     if word in MISSING_WORDS:
         return MISSING
     if word == "t":
-        return Reading(
-            0.0, "t_as_false", "note", f"{quoted(text)} read as tidak (no)",
-            "if 't' means true here, write ya; write tidak in full to avoid doubt",
-        )
+        return Reading(0.0, "t_as_false", "note", {"text": text})
     if word in TRUE_WORDS:
         return Reading(1.0)
     if word in FALSE_WORDS:
@@ -124,11 +134,8 @@ def read_boolean(value: object, spec: FieldSpec) -> Reading:
 
 
 def _not_boolean(text: str, spec: FieldSpec) -> Reading:
-    return Reading(
-        None, "not_boolean", "error",
-        f"{quoted(text)} is not ya or tidak; read as missing",
-        f"write ya or tidak for {spec.label.get()}",
-    )
+    return Reading(None, "not_boolean", "error",
+                   {"text": shortened(text), "label": spec.label.model_dump()})
 
 
 class _CategoryReader:
@@ -155,18 +162,14 @@ class _CategoryReader:
             return excel_error(text)
         found = self.by_key.get(header_key(text))
         if found is not None:
-            return Reading(
-                found, "category_case", "note",
-                f"{quoted(text)} read as {found!r} (case, spaces or punctuation differ)",
-                f"write it exactly as {found!r}",
-            )
+            return Reading(found, "category_case", "note",
+                           {"text": shortened(text), "found": found})
         close = suggest(text, self.allowed)
-        hint = f" (did you mean {close!r}?)" if close else ""
-        return Reading(
-            None, "unknown_category", "error",
-            f"{quoted(text)} is not one of the allowed values{hint}; read as missing",
-            "use one of: " + ", ".join(repr(c) for c in self.allowed),
-        )
+        params = {"text": shortened(text), "allowed": list(self.allowed)}
+        if close:
+            return Reading(None, "unknown_category_close", "error",
+                           {**params, "suggestion": close})
+        return Reading(None, "unknown_category", "error", params)
 
 
 def read_category(value: object, spec: FieldSpec) -> Reading:
@@ -179,7 +182,7 @@ def read_category(value: object, spec: FieldSpec) -> Reading:
     ...                               "categories": ["pemula", "lanjut"]})
     >>> read_category(" Lanjut", f)[:2]
     ('lanjut', 'category_case')
-    >>> read_category("lanjt", f).problem
+    >>> read_category("lanjt", f).problem()
     "'lanjt' is not one of the allowed values (did you mean 'lanjut'?); read as missing"
     """
     return _CategoryReader(spec)(value)
@@ -330,23 +333,26 @@ def parse_column(
     column: str,
     rows: npt.NDArray[np.int64],
     state: ColumnState | None = None,
-) -> tuple[npt.NDArray[Any], list[Issue]]:
-    """Parse one column of raw cells for ``spec``; return the array and its issues.
+) -> tuple[npt.NDArray[Any], list[Problem]]:
+    """Parse one column of raw cells for ``spec``; return the array and its
+    problems.
 
-    ``rows`` are the source row numbers of ``values`` (for issues); ``state``
-    carries what earlier chunks of the same column decided.
+    ``rows`` are the source row numbers of ``values`` (for problems); ``state``
+    carries what earlier chunks of the same column decided. Errors and notes are
+    reported per cell; notes in :data:`CONVENTIONS` once per kind, at the first
+    cell, with a count.
 
     Examples
     --------
     >>> import numpy as np
     >>> from kematangan.criteria import load_ruleset
     >>> spec = load_ruleset("ppmk-ksm").field("members")
-    >>> values, issues = parse_column(["12", "1.250", "", "dua"], spec,
-    ...                               column="Anggota", rows=np.arange(2, 6))
+    >>> values, found = parse_column(["12", "1.250", "", "dua"], spec,
+    ...                              column="Anggota", rows=np.arange(2, 6))
     >>> values
     array([  12., 1250.,   nan,   nan])
-    >>> [(i.row, i.code, i.severity) for i in issues]
-    [(3, 'ambiguous_separator', 'note'), (5, 'not_a_number', 'error')]
+    >>> [(p.row, p.code, p.severity) for p in found]
+    [(3, 'separator_as_thousands', 'note'), (5, 'not_a_number', 'error')]
     """
     state = state if state is not None else ColumnState()
     numeric = spec.type in ("number", "integer")
@@ -402,22 +408,23 @@ def _issues(
     column: str,
     rows: npt.NDArray[np.int64],
     read: Callable[[object], Reading],
-) -> list[Issue]:
-    """Errors for every cell, notes once per kind with the first cell and a count.
+) -> list[Problem]:
+    """A problem for every cell whose reading has one; conventions once per kind,
+    at the first cell, with a count.
 
-    ``flags`` are the readings that carry an issue; ``noted`` are the plain
-    decimal commas read on the fast path, whose note is written from the first.
+    ``flags`` are the readings that carry a code; ``noted`` are the plain decimal
+    commas read on the fast path, whose note is written from the first.
     """
-    issues: list[Issue] = []
-    errors = [i for i, r in flags.items() if r.severity == "error"]
-    if errors:
-        for at in np.flatnonzero(np.isin(codes, errors)).tolist():
+    found: list[Problem] = []
+    each = [i for i, r in flags.items() if r.code not in CONVENTIONS]
+    if each:
+        for at in np.flatnonzero(np.isin(codes, each)).tolist():
+            value = distinct[codes[at]]
             r = flags[int(codes[at])]
-            issues.append(Issue(
-                int(rows[at]), column, show(distinct[codes[at]]), r.problem, r.fix,
-                "error", field=spec.id, code=r.code,
-            ))
-    kinds = {i: r.code for i, r in flags.items() if r.severity == "note"}
+            assert r.severity is not None
+            found.append(Problem(r.code, r.params, r.severity, row=int(rows[at]),
+                                 column=column, field=spec.id, value=show(value)))
+    kinds = {i: r.code for i, r in flags.items() if r.code in CONVENTIONS}
     kinds.update(noted)
     if kinds:
         counts = np.bincount(codes, minlength=len(distinct))
@@ -429,12 +436,11 @@ def _issues(
         for kind, (total, at) in by_kind.items():
             value = distinct[codes[at]]
             r = flags.get(int(codes[at])) or read(value)
-            issues.append(Issue(
-                int(rows[at]), column, show(value), r.problem, r.fix, "note",
-                field=spec.id, code=kind, count=total,
-            ))
-    issues.sort(key=lambda x: x.row or 0)
-    return issues
+            found.append(Problem(kind, r.params, "note", row=int(rows[at]),
+                                 column=column, field=spec.id, value=show(value),
+                                 count=total))
+    found.sort(key=lambda x: x.row or 0)
+    return found
 
 
 def parse_group_ids(values: Sequence[object]) -> npt.NDArray[np.object_]:

@@ -30,33 +30,48 @@ and deletes the half-written output).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from os import PathLike
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from kematangan.errors import InputError
+from kematangan.io.sinks import (
+    Columns,
+    CsvSink,
+    JsonlSink,
+    ParquetSink,
+    Sink,
+    as_array,
+    escape_formula,
+    native,
+    value_text,
+)
 
-__all__ = ["OUTPUT_SUFFIXES", "ResultWriter", "escape_formula", "write_table"]
+__all__ = ["COLOURS", "OUTPUT_SUFFIXES", "ResultWriter", "SheetStream",
+           "escape_formula", "write_table"]
 
 OUTPUT_SUFFIXES = frozenset({".xlsx", ".csv", ".tsv", ".jsonl", ".parquet"})
 
 XLSX_MAX_ROWS = 1_048_576
 XLSX_MAX_COLUMNS = 16_384
 XLSX_MAX_CHARS = 32_767
-_FORMULA_START = frozenset("=+-@\t\r")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
-Columns = Mapping[str, Sequence[Any] | npt.NDArray[Any]]
-"""Column name to values; every column the same length."""
+
+COLOURS: dict[str, dict[str, str]] = {
+    "good": {"bg_color": "#C6EFCE", "font_color": "#006100"},
+    "bad": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
+    "unknown": {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
+    "none": {"bg_color": "#EDEDED", "font_color": "#595959"},
+}
+"""Cell colours of :meth:`ResultWriter.colour` (Excel's own good, bad, neutral)."""
 
 
 def write_table(
@@ -95,141 +110,6 @@ def write_table(
     return writer.written
 
 
-# --- values as each format wants them ---------------------------------------------
-
-
-def _length(columns: Columns) -> int:
-    lengths = {len(v) for v in columns.values()}
-    if len(lengths) > 1:
-        sizes = ", ".join(f"{k}={len(v)}" for k, v in columns.items())
-        raise ValueError(f"columns differ in length: {sizes}")
-    return lengths.pop() if lengths else 0
-
-
-def _as_array(values: Sequence[Any] | npt.NDArray[Any]) -> npt.NDArray[Any]:
-    if isinstance(values, np.ndarray):
-        return values
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = list(values)
-    return arr
-
-
-def _native(arr: npt.NDArray[Any]) -> list[Any]:
-    """Python values with ``None`` for every kind of missing."""
-    kind = arr.dtype.kind
-    if kind == "f":
-        return [None if v != v else v for v in arr.tolist()]
-    if kind == "M":
-        unit = "M8[D]" if arr.dtype == np.dtype("M8[D]") else "M8[us]"
-        dates: list[Any] = arr.astype(unit).astype(object).tolist()
-        return dates
-    if kind in "iub":
-        return arr.tolist()  # type: ignore[no-any-return]
-    return [None if (v is None or (isinstance(v, float) and v != v)) else v
-            for v in arr.tolist()]
-
-
-_THOUSANDS_SHAPED = re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$")
-
-
-def _number_text(v: float) -> str:
-    """A float as text that reads back exactly and cannot be taken for a number
-    with a thousands separator: ``123.456`` is written ``123.4560``."""
-    if v.is_integer() and abs(v) < 1e15:
-        return str(int(v))
-    text = repr(v)
-    return text + "0" if _THOUSANDS_SHAPED.match(text) else text
-
-
-def _text(v: Any) -> str:
-    """One value as CSV text."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return "" if v != v else _number_text(v)
-    if isinstance(v, dt.date | dt.time):
-        return v.isoformat()
-    return str(v)
-
-
-def escape_formula(text: str) -> str:
-    """``text`` as a CSV field a spreadsheet will not run: a single quote in front
-    of text that starts like a formula; numbers and dashes are left as they are.
-
-    Examples
-    --------
-    >>> print(escape_formula('=HYPERLINK("http://x","klik")'))
-    '=HYPERLINK("http://x","klik")
-    >>> escape_formula("@SUM(1)"), escape_formula("-2+3"), escape_formula("\\tx")
-    ("'@SUM(1)", "'-2+3", "'\\tx")
-    >>> escape_formula("-12,5"), escape_formula("+62 812"), escape_formula("-")
-    ('-12,5', "'+62 812", '-')
-    """
-    if not text or text[0] not in _FORMULA_START:
-        return text
-    body = text[1:].removesuffix("%")
-    if text[0] in "+-" and body[:1].isdigit() and body.isascii() and \
-            body.replace(".", "").replace(",", "").isdigit():
-        return text  # a number: -12, +5, -1.234,5, -12%
-    if not text.strip("-"):
-        return text  # a dash or a line of dashes, as some write "none"
-    return "'" + text
-
-
-def _escaped(values: list[str]) -> list[str]:
-    start = _FORMULA_START
-    return [escape_formula(v) if v and v[0] in start else v for v in values]
-
-
-def _text_column(arr: npt.NDArray[Any], escape: bool = False) -> list[str]:
-    kind = arr.dtype.kind
-    if kind == "f":
-        finite = np.isfinite(arr)
-        if bool(np.all(arr[finite] == np.round(arr[finite]))) and (
-            not finite.any() or float(np.max(np.abs(arr[finite]))) < 1e15
-        ):
-            out = np.where(finite, arr, 0).astype(np.int64).astype(str).astype(object)
-            out[np.isnan(arr)] = ""
-            if not finite.all():
-                out[np.isinf(arr)] = [repr(v) for v in arr[np.isinf(arr)].tolist()]
-            return out.tolist()  # type: ignore[no-any-return]
-        return [_text(v) for v in arr.tolist()]
-    if kind == "M":
-        as_text = np.datetime_as_string(arr).astype(object)
-        as_text[np.isnat(arr)] = ""
-        return as_text.tolist()  # type: ignore[no-any-return]
-    if kind == "b":
-        return ["true" if v else "false" for v in arr.tolist()]
-    if kind in "iu":
-        return arr.astype(str).tolist()  # type: ignore[no-any-return]
-    values: list[Any] = arr.tolist()
-    types = set(map(type, values))
-    if types == {str}:
-        # text passed through from the input: nothing to convert
-        return _escaped(values) if escape else values
-    texts: list[str]
-    if types <= {str, type(None)}:
-        texts = ["" if v is None else v for v in values]
-    else:
-        texts = [_text(v) if not isinstance(v, str) else v for v in values]
-        if escape:
-            return [escape_formula(v) if isinstance(w, str) else v
-                    for v, w in zip(texts, values, strict=True)]
-    return _escaped(texts) if escape else texts
-
-
-def _json_value(v: Any) -> Any:
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if isinstance(v, dt.date | dt.time):
-        return v.isoformat()
-    if isinstance(v, dt.timedelta):
-        return v.total_seconds()
-    return v
-
-
 # --- the writer -------------------------------------------------------------------
 
 
@@ -265,7 +145,9 @@ class ResultWriter:
         self.sheet_name = sheet_name
         self.encoding = encoding
         self.written: list[Path] = []
-        self._main: _Sink | None = None
+        self._main: Sink | None = None
+        self._streams: list[Sink] = []
+        self._colours: dict[str, dict[str, str]] = {}
         self._sheet_names: set[str] = set()
         self._book: Any = None
         if self.suffix == ".xlsx":
@@ -306,21 +188,52 @@ class ResultWriter:
         sink.write(columns)
         sink.close()
 
-    def close(self) -> None:
-        """Finish every file."""
+    def stream(self, name: str) -> SheetStream:
+        """Open an extra sheet to write in chunks, like the main table (an extra
+        file beside a CSV, JSON Lines or Parquet output); it is finished with the
+        writer. Open it after the main table's first chunk, so the main table is
+        the first sheet."""
         if self._main is None:
             self._main = self._open(self.sheet_name, [], self.path)
-        self._main.close()
-        if self._book is not None:
-            book, self._book = self._book, None
-            book.close()
+        target = self.path.with_name(f"{self.path.stem}.{name}{self.path.suffix}")
+        sink = self._open(name, [], target)
+        self._streams.append(sink)
+        return SheetStream(sink)
+
+    def colour(self, column: str, colours: Mapping[str, str]) -> None:
+        """Colour the cells of a main-table column by their text (.xlsx only):
+        ``colours`` maps a text to a key of :data:`COLOURS`."""
+        self._colours[column] = dict(colours)
+
+    def close(self) -> None:
+        """Finish every file (each one, even when finishing another fails; the
+        first failure is raised)."""
+        if self._main is None:
+            self._main = self._open(self.sheet_name, [], self.path)
+        if isinstance(self._main, _XlsxSink):
+            self._main.colour(self._colours)
+        book, self._book = self._book, None
+        first: BaseException | None = None
+        for finish in (self._main.close, *(s.close for s in self._streams),
+                       book.close if book is not None else None):
+            if finish is None:
+                continue
+            try:
+                finish()
+            except BaseException as exc:  # finish the others, then raise it
+                first = first or exc
+        self._streams = []
+        if first is not None:
+            raise first
 
     def abandon(self) -> None:
         """Stop writing after a failure: close what is open, quietly (the failure
         being raised is the one to report)."""
         main, self._main = self._main, None
         book, self._book = self._book, None
+        streams, self._streams = self._streams, []
         for finish in (main.close if main is not None else None,
+                       *(s.close for s in streams),
                        book.close if book is not None else None):
             if finish is not None:
                 try:
@@ -328,7 +241,7 @@ class ResultWriter:
                 except Exception:  # the failure being raised is the one to report
                     pass
 
-    def _open(self, name: str, headers: list[str], target: Path) -> _Sink:
+    def _open(self, name: str, headers: list[str], target: Path) -> Sink:
         if self.suffix == ".xlsx":
             sheet = self._book.add_worksheet(self._unique_sheet_name(name))
             if target == self.path and self.path not in self.written:
@@ -336,12 +249,12 @@ class ResultWriter:
             return _XlsxSink(self, sheet, headers)
         self.written.append(target)
         if self.suffix in (".csv", ".tsv"):
-            return _CsvSink(target, headers, self.encoding,
+            return CsvSink(target, headers, self.encoding,
                             "\t" if self.suffix == ".tsv" else ",",
                             self.escape_formulas)
         if self.suffix == ".jsonl":
-            return _JsonlSink(target, headers)
-        return _ParquetSink(target, headers)
+            return JsonlSink(target, headers)
+        return ParquetSink(target, headers)
 
     def _unique_sheet_name(self, name: str) -> str:
         base = _BAD_SHEET_CHARS.sub("_", name).strip("'")[:31] or "sheet"
@@ -353,132 +266,18 @@ class ResultWriter:
         return candidate
 
 
-class _Sink:
-    headers: list[str]
+class SheetStream:
+    """An extra sheet written in chunks (see :meth:`ResultWriter.stream`)."""
+
+    def __init__(self, sink: Sink) -> None:
+        self._sink = sink
 
     def write(self, columns: Columns) -> None:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
-
-    def _check(self, columns: Columns) -> int:
-        n = _length(columns)
-        if list(columns) != self.headers:
-            if not self.headers:
-                self.headers = list(columns)
-            else:
-                raise ValueError(
-                    "every chunk must have the same columns in the same order; got "
-                    f"{list(columns)} after {self.headers}"
-                )
-        return n
+        """Append a chunk of rows (the same columns each time)."""
+        self._sink.write(columns)
 
 
-class _CsvSink(_Sink):
-    def __init__(self, path: Path, headers: list[str], encoding: str,
-                 delimiter: str, escape: bool) -> None:
-        self.headers = headers
-        self._escape = escape
-        self._fh: IO[str] = path.open("w", encoding=encoding, newline="")
-        self._writer = csv.writer(self._fh, delimiter=delimiter,
-                                  lineterminator="\r\n")
-        self._header_done = False
-
-    def _header(self) -> None:
-        names = [str(h) for h in self.headers]
-        self._writer.writerow(_escaped(names) if self._escape else names)
-        self._header_done = True
-
-    def write(self, columns: Columns) -> None:
-        self._check(columns)
-        if not self._header_done:
-            self._header()
-        texts = [_text_column(_as_array(v), self._escape) for v in columns.values()]
-        self._writer.writerows(zip(*texts, strict=True))
-
-    def close(self) -> None:
-        if not self._header_done and self.headers:
-            self._header()
-        self._fh.close()
-
-
-class _JsonlSink(_Sink):
-    def __init__(self, path: Path, headers: list[str]) -> None:
-        self.headers = headers
-        self._fh: IO[str] = path.open("w", encoding="utf-8", newline="\n")
-
-    def write(self, columns: Columns) -> None:
-        self._check(columns)
-        names = list(columns)
-        lists = [[_json_value(v) for v in _native(_as_array(c))]
-                 for c in columns.values()]
-        dumps = json.dumps
-        self._fh.writelines(
-            dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) + "\n"
-            for row in zip(*lists, strict=True)
-        )
-
-    def close(self) -> None:
-        self._fh.close()
-
-
-class _ParquetSink(_Sink):
-    def __init__(self, path: Path, headers: list[str]) -> None:
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise InputError("writing Parquet needs pyarrow, which is not installed",
-                             fix="pip install 'kematangan[parquet]'") from None
-        self.headers = headers
-        self.path = path
-        self._writer: Any = None
-        self._schema: Any = None
-
-    def _array(self, values: Sequence[Any] | npt.NDArray[Any]) -> Any:
-        import pyarrow as pa
-
-        arr = _as_array(values)
-        kind = arr.dtype.kind
-        if kind == "f":
-            return pa.array(arr, from_pandas=True)
-        if kind in "iubM":
-            return pa.array(arr)
-        # Object columns (original cells, texts) are written as text: their cells
-        # may mix numbers and words, and every chunk must keep one type.
-        values = _native(arr)
-        if set(map(type, values)) <= {str, type(None)}:
-            import pyarrow.compute as pc
-
-            text = pa.array(values, type=pa.string())
-            return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-        return pa.array([None if v is None or v == "" else _text(v)
-                         for v in values], type=pa.string())
-
-    def write(self, columns: Columns) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        self._check(columns)
-        table = pa.table({k: self._array(v) for k, v in columns.items()})
-        if self._writer is None:
-            self._schema = table.schema
-            self._writer = pq.ParquetWriter(self.path, self._schema)
-        else:
-            table = table.cast(self._schema)
-        self._writer.write_table(table)
-
-    def close(self) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        if self._writer is None:
-            schema = pa.schema([(h, pa.string()) for h in self.headers])
-            self._writer = pq.ParquetWriter(self.path, schema)
-        self._writer.close()
-
-
-class _XlsxSink(_Sink):
+class _XlsxSink(Sink):
     def __init__(self, owner: ResultWriter, sheet: Any, headers: list[str]) -> None:
         self.headers = headers
         self._owner = owner
@@ -509,8 +308,8 @@ class _XlsxSink(_Sink):
                 f"({XLSX_MAX_ROWS - 1} data rows at most)",
                 fix="write .csv or .parquet instead",
             )
-        writers = [self._cell_writer(_as_array(v)) for v in columns.values()]
-        lists = [_native(_as_array(v)) for v in columns.values()]
+        writers = [self._cell_writer(as_array(v)) for v in columns.values()]
+        lists = [native(as_array(v)) for v in columns.values()]
         row = self._row
         for values in zip(*lists, strict=True):
             for j, v in enumerate(values):
@@ -522,6 +321,23 @@ class _XlsxSink(_Sink):
     def close(self) -> None:
         if self._row == 0:
             self._start()
+
+    def colour(self, colours: Mapping[str, Mapping[str, str]]) -> None:
+        """Conditional formats colouring each named column's cells by text."""
+        if self._row <= 1:
+            return
+        formats: dict[str, Any] = {}
+        for column, by_text in colours.items():
+            if column not in self.headers:
+                continue
+            j = self.headers.index(column)
+            for text, key in by_text.items():
+                if key not in formats:
+                    formats[key] = self._owner._book.add_format(COLOURS[key])
+                self._sheet.conditional_format(1, j, self._row - 1, j, {
+                    "type": "cell", "criteria": "==",
+                    "value": '"' + text.replace('"', '""') + '"',
+                    "format": formats[key]})
 
     def _cell_writer(self, arr: npt.NDArray[Any]) -> Callable[[int, int, Any], Any]:
         ws = self._sheet
@@ -560,4 +376,4 @@ class _XlsxSink(_Sink):
         elif isinstance(v, dt.date):
             ws.write_datetime(r, c, v, self._owner._date_format)
         else:
-            ws.write_string(r, c, _text(v))
+            ws.write_string(r, c, value_text(v))

@@ -155,9 +155,8 @@ class XlsxSheet:
                         found = column_index(letters)
                         if found is None:
                             issues.append(SourceIssue(
-                                number, None, ref[:20], "bad_cell", "error",
-                                f"the file has a cell at {ref[:20]!r}, which is not "
-                                "a cell of a spreadsheet; it is not read", SAVE_AGAIN))
+                                number, None, ref[:20], "bad_cell_ref", "error",
+                                {"text": ref[:20]}))
                             return
                         columns[letters] = found
                     col = found
@@ -185,7 +184,7 @@ class XlsxSheet:
                     # A plain number: most cells of most sheets.
                     value = _float(raw)
                     if value is None:
-                        self._bad(number, col, raw, "a number")
+                        self._bad(number, col, raw, "number")
                 else:
                     value = value_of(cell, kind, raw, number, col)
                 if has_f and not has_v:
@@ -198,10 +197,8 @@ class XlsxSheet:
                     row.append(value)
                 else:
                     row[col] = value
-                    issues.append(SourceIssue(
-                        number, col, "", "duplicate_cell", "error",
-                        "the file holds this cell twice (or out of order); the last "
-                        "one is read", SAVE_AGAIN))
+                    issues.append(SourceIssue(number, col, "", "duplicate_cell",
+                                              "error", {}))
             elif name == "v" or name == "t":
                 p.CharacterDataHandler = None
             elif name == "row":
@@ -274,7 +271,7 @@ class XlsxSheet:
                 return ""
             value = _float(raw)
             if value is None:
-                self._bad(number, col, raw, "a number")
+                self._bad(number, col, raw, "number")
                 return None
             style = cell.get("s")
             if style is not None and self._dates:
@@ -295,7 +292,7 @@ class XlsxSheet:
                 return text
             if not index:
                 return ""
-            self._bad(number, col, raw, "an entry of the shared-strings table")
+            self._bad(number, col, raw, "shared")
             return None
         if kind in ("str", "inlineStr", "e"):
             return raw
@@ -305,32 +302,37 @@ class XlsxSheet:
             if raw in ("0", "false"):
                 return False
             if raw:
-                self._bad(number, col, raw, "TRUE or FALSE")
+                self._bad(number, col, raw, "boolean")
             return None if raw else ""
         if kind == "d":
             try:
                 when = dt.datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
             except ValueError:
-                self._bad(number, col, raw, "an ISO date")
+                self._bad(number, col, raw, "date")
                 return None
             return when.date() if when.time() == dt.time() else when
-        self._bad(number, col, kind, "a known cell type")
+        self._bad(number, col, kind, "type")
         return None
 
     def _bad(self, number: int, col: int, raw: str, expected: str) -> None:
         self.issues.append(SourceIssue(
             number, col, raw[:80], "bad_cell", "error",
-            f"the file stores {raw[:40]!r} in this cell where it should hold "
-            f"{expected}; read as missing", SAVE_AGAIN))
+            {"text": raw[:40], "expected": _EXPECTED[expected]}))
+
+
+_EXPECTED = {
+    "number": {"id": "sebuah angka", "en": "a number"},
+    "shared": {"id": "nomor teks di tabel teks bersama", "en": "an entry of the "
+               "shared-strings table"},
+    "boolean": {"id": "TRUE atau FALSE", "en": "TRUE or FALSE"},
+    "date": {"id": "tanggal ISO", "en": "an ISO date"},
+    "type": {"id": "jenis sel yang dikenal", "en": "a known cell type"},
+}
+"""What a cell should have held, for the ``bad_cell`` problem."""
 
 
 def _no_result(number: int, col: int) -> SourceIssue:
-    return SourceIssue(
-        number, col, "", "formula_without_value", "error",
-        "the cell holds a formula whose result was not saved in the file (it was "
-        "written by a program that does not calculate); read as missing",
-        "open the file in Excel or LibreOffice and save it again, so the results "
-        "are stored")
+    return SourceIssue(number, col, "", "formula_without_value", "error", {})
 
 
 def _serial(value: float, is_date: bool, epoch: dt.datetime, plain_1900: bool) -> Any:

@@ -23,12 +23,12 @@ from kematangan.catalogue import render
 from kematangan.criteria.members import parse_aggregate
 from kematangan.criteria.ruleset import GroupIdSpec
 from kematangan.errors import InputError, suggest
-from kematangan.io import Issue, Table, header_key, read_table, write_table
+from kematangan.io import Table, header_key, read_table, write_table
 from kematangan.problems import Problem
 from kematangan.rollup.aggregate import RollUp, member_names, roll_up
 from kematangan.rollup.held import held_back_texts
 from kematangan.rollup.parents import ParentResult, ParentScorer
-from kematangan.scorefile import result_columns
+from kematangan.scorefile import result_columns, rows_in_order
 from kematangan.scoring import BatchResult, Scorer
 
 __all__ = ["RollupSummary", "find_column", "rollup_file"]
@@ -137,14 +137,11 @@ def rollup_file(source: str | os.PathLike[str], scorer: Scorer,
     batch = scorer.score_batch(table.columns, group_ids=table.group_ids,
                                row_numbers=table.row_numbers)
     up = roll_up(batch, table.passthrough[header], column=header)
-    groups: dict[str, Any] = dict(table.passthrough)
-    for name, col in result_columns(scorer, batch, lang=lang,
-                                    top_reasons=top_reasons).items():
-        groups[name if name not in groups else f"result.{name}"] = col
-    # The parent column is read as parent ids, not left over unmatched.
-    errors = _issues(Path(source).name, [
-        i for i in table.issues if not (i.code == "unmatched_header"
-                                        and i.column == header)])
+    # Every row comes out, in order: groups with their results, the rows that are
+    # not groups (blank, totals, signatures) with why.
+    groups = rows_in_order(table, result_columns(scorer, batch, lang=lang,
+                                                 top_reasons=top_reasons), lang)
+    errors = _problems(Path(source).name, table.issues, table, lang)
     errors += _problems(Path(source).name, [*batch.issues, *up.issues], table, lang)
     summary = RollupSummary(groups=len(batch), without_parent=up.blank)
     if parent is None:
@@ -158,7 +155,7 @@ def rollup_file(source: str | os.PathLike[str], scorer: Scorer,
         parents = _parent_columns(result, up, aggregates, lang, top_reasons)
         if pdata is not None:
             name = Path(parent_data or "").name
-            errors += _issues(name, pdata.issues)
+            errors += _problems(name, pdata.issues, pdata, lang)
             errors += _problems(name, _at_data_rows(result), pdata, lang)
         errors += _problems("", result.issues, None, lang)
         _count_parents(summary, result.batch)
@@ -237,12 +234,6 @@ def _at_data_rows(result: ParentResult) -> list[Problem]:
     rows = result.data_rows
     return [replace(p, row=int(rows[p.row - 1]) or None) if p.row else p
             for p in result.batch.issues]
-
-
-def _issues(file: str, issues: Sequence[Issue]) -> list[dict[str, Any]]:
-    return [{"file": file, "row": i.row, "column": i.column, "field": i.field,
-             "value": i.value, "severity": i.severity, "code": i.code,
-             "count": i.count, "problem": i.problem, "fix": i.fix} for i in issues]
 
 
 def _problems(file: str, problems: Sequence[Problem], table: Table | None,

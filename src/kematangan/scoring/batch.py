@@ -51,9 +51,11 @@ class BatchResult:
     ``[criterion, record]`` matrices (criterion order as in the ruleset); an outcome is
     1 (met), 0 (not met), -1 (unknown) or 2 (does not apply). Stage and class
     indexes are -1 for none.
-    ``issues`` lists every unusable input value at its record's row number;
+    ``issues`` lists every unusable input value at its record's row number, and
+    problems of the whole input (a column that is not a field) with no row;
     ``row_numbers`` holds each record's (1, 2, 3... unless the scorer was given
-    others, such as a spreadsheet's rows).
+    others, such as a spreadsheet's rows). ``index`` is the input DataFrame's
+    index, when it was one (kept by :meth:`to_pandas`).
     """
 
     plan: Plan
@@ -61,6 +63,7 @@ class BatchResult:
     group_ids: npt.NDArray[np.object_] | None
     issues: tuple[Problem, ...]
     row_numbers: npt.NDArray[np.int64]
+    index: Any = None
 
     def __len__(self) -> int:
         return int(self.raw.score.shape[0])
@@ -138,7 +141,8 @@ class BatchResult:
             max_score=float(r.max_score[i]))
 
     def issues_by_record(self) -> dict[int, list[Problem]]:
-        """Issues grouped by record (0-based position in the batch).
+        """Issues grouped by record (0-based position in the batch); those of the
+        whole input (no row) are left out.
 
         Examples
         --------
@@ -152,8 +156,8 @@ class BatchResult:
                                  [x.row for x in self.issues if x.row is not None])
         out: dict[int, list[Problem]] = {}
         for issue in self.issues:
-            at = -1 if issue.row is None else index[issue.row]
-            out.setdefault(at, []).append(issue)
+            if issue.row is not None:
+                out.setdefault(index[issue.row], []).append(issue)
         return out
 
     def assessment(self, i: int) -> Assessment:
@@ -215,15 +219,29 @@ class BatchResult:
         return count
 
     def to_pandas(self) -> Any:
-        """The flat table of :meth:`columns` as a pandas DataFrame (needs pandas)."""
+        """The flat table of :meth:`columns` as a pandas DataFrame (needs pandas),
+        on the input DataFrame's index when the batch was scored from one, so
+        ``df.join(batch.to_pandas())`` lines up.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from kematangan import Scorer
+        >>> df = pd.DataFrame({"members": [3, 9]}, index=["a", "b"])
+        >>> Scorer("ppmk-ksm").score_batch(df).to_pandas().index.tolist()
+        ['a', 'b']
+        """
         try:
             import pandas as pd
         except ImportError as err:  # pragma: no cover - depends on environment
             raise ImportError("to_pandas() needs pandas: pip install pandas") from err
         # Keep object columns as objects so a missing stage stays None, not NaN.
+        index = self.index if self.index is not None and len(self.index) == len(
+            self) else None
         return pd.DataFrame({
-            name: pd.Series(col, dtype=object if col.dtype == object else col.dtype)
-            for name, col in self.columns().items()})
+            name: pd.Series(col, dtype=object if col.dtype == object else col.dtype,
+                            index=index)
+            for name, col in self.columns().items()}, index=index)
 
     def summary(self) -> dict[str, Any]:
         """Counts per stage and class (``none``: no stage or class reached for

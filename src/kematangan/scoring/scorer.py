@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import itertools
 import os
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -14,7 +15,7 @@ import numpy.typing as npt
 
 from kematangan.criteria.loader import load_ruleset
 from kematangan.criteria.ruleset import Ruleset
-from kematangan.errors import InputError, RecordError
+from kematangan.errors import InputError, RecordError, suggest
 from kematangan.problems import Problem
 from kematangan.scoring.batch import BatchResult, record_positions
 from kematangan.scoring.checks import check_columns, check_record
@@ -74,10 +75,13 @@ class Scorer:
               assessed_on: _dt.date | None = None) -> Assessment:
         """Score one record (a mapping of field id to value).
 
-        Keys that are not fields of the ruleset are ignored, except the ruleset's
-        group id field, used as ``group_id`` unless one is passed. ``assessed_on``
-        is the date of the assessment for a ruleset with an assessment-date field,
-        used when the record has none (dates are never read from the clock).
+        The ruleset's group id field is used as ``group_id`` unless one is passed.
+        A key that is neither is not read, and is reported in ``issues`` (a note
+        ``unknown_key``, with the closest field when one is close; to read records
+        whose keys are headers, map them first with
+        :func:`~kematangan.map_columns`). ``assessed_on`` is the date of the
+        assessment for a ruleset with an assessment-date field, used when the
+        record has none (dates are never read from the clock).
 
         Raises
         ------
@@ -89,11 +93,38 @@ class Scorer:
                               f"{type(record).__name__}",
                               fix="pass a dict such as {'members': 12}")
         values, issues = self.encode(record, assessed_on=assessed_on)
+        known = self._known
+        if len(record) > len(known) or not known.issuperset(record):
+            issues += self.unknown_keys(k for k in record if k not in known)
         row = self.backend.score_one(values)
         gid = group_id if group_id is not None else record.get(
             self.plan.group_id_field)
         return build_assessment(self.plan, row, issues,
                                 None if gid is None else str(gid))
+
+    @functools.cached_property
+    def _known(self) -> frozenset[str]:
+        return frozenset([*(f.id for f in self.plan.fields),
+                          self.plan.group_id_field])
+
+    def unknown_keys(self, keys: Iterable[Any]) -> list[Problem]:
+        """A note for each record key or column that is not a field of the ruleset
+        (nor its group id), with the closest field when one is close.
+
+        Examples
+        --------
+        >>> [p.text("en") for p in Scorer("ppmk-ksm").unknown_keys(["membres"])]
+        ["column 'membres': 'membres' is not a field of the ruleset (did you mean 'members'?); it is not read (fix: rename it 'members')"]
+        """
+        fields = sorted(self._known)
+        out = []
+        for key in keys:
+            name = str(key)
+            close = suggest(name, fields)
+            out.append(Problem("unknown_key_close", {"key": name, "suggestion": close},
+                               "note", column=name) if close else
+                       Problem("unknown_key", {"key": name}, "note", column=name))
+        return out
 
     def encode(self, record: Mapping[str, Any], *,
                assessed_on: _dt.date | None = None) -> tuple[list[float], list[Problem]]:
@@ -137,7 +168,10 @@ class Scorer:
         numpy array, a pandas DataFrame or a pyarrow Table. Every record comes out,
         in input order; unusable values are listed in ``BatchResult.issues``, each
         at its record's row: 1 for the first record unless ``row_numbers`` gives
-        the numbers the user knows the records by (a spreadsheet's rows).
+        the numbers the user knows the records by (a spreadsheet's rows). A column
+        (or key) that is not a field is not read and is listed there once, with
+        no row (see :meth:`unknown_keys`). A DataFrame's index is kept:
+        :meth:`BatchResult.to_pandas` uses it.
         ``assessed_on`` fills the assessment date of records that have none (see
         :meth:`score`).
 
@@ -149,14 +183,13 @@ class Scorer:
         >>> batch.outcome("participatory_formation").tolist()
         ['met', 'unknown']
         """
-        columns, n = _as_columns(records, [*(f.id for f in self.plan.fields),
-                                           self.plan.group_id_field])
+        columns, n, extra = _as_columns(records, self._known)
         rows = (np.arange(1, n + 1, dtype=np.int64) if row_numbers is None
                 else np.asarray(row_numbers, dtype=np.int64))
         if rows.shape != (n,):
             raise InputError(f"{len(rows)} row numbers for {n} records",
                              fix="pass one row number per record")
-        issues: list[Problem] = []
+        issues: list[Problem] = self.unknown_keys(extra)
         absent = np.full(n, np.nan)
         absent.flags.writeable = False
         values: list[npt.NDArray[np.float64]] = []
@@ -184,7 +217,9 @@ class Scorer:
         # By record, then field; a failed check (no single field) after its values.
         issues.sort(key=lambda x: (-1 if x.row is None else order[x.row],
                                    where.get(x.field or "", len(where))))
-        return BatchResult(self.plan, raw, gid_arr, tuple(issues), rows)
+        index = records.index if type(records).__module__.startswith(
+            "pandas") else None
+        return BatchResult(self.plan, raw, gid_arr, tuple(issues), rows, index)
 
 
 def group_id_text(value: Any) -> str | None:
@@ -205,25 +240,32 @@ def group_id_text(value: Any) -> str | None:
 
 
 def _as_columns(records: Any, wanted: Collection[str]
-                ) -> tuple[dict[str, Any], int]:
-    """Normalise the accepted batch inputs to a mapping of columns and a length.
+                ) -> tuple[dict[str, Any], int, list[str]]:
+    """Normalise the accepted batch inputs to a mapping of the ``wanted`` columns,
+    a length, and the names of the other columns (not read).
 
     Rows (a list of dicts) are turned into the ``wanted`` columns only, each read
     with one C-level pass when the rows are plain dicts.
     """
     mod = type(records).__module__
     if mod.startswith("pandas"):
-        return {str(k): records[k].to_numpy() for k in records.columns}, len(records)
+        names = [str(k) for k in records.columns]
+        return ({str(k): records[k].to_numpy() for k in records.columns
+                 if str(k) in wanted}, len(records),
+                [k for k in names if k not in wanted])
     if mod.startswith("pyarrow"):
         return ({name: records.column(name).to_numpy(zero_copy_only=False)
-                 for name in records.column_names}, records.num_rows)
+                 for name in records.column_names if name in wanted},
+                records.num_rows, [k for k in records.column_names if k not in wanted])
     if isinstance(records, Mapping):
         lengths = {k: len(v) for k, v in records.items()}
         if len(set(lengths.values())) > 1:
             raise InputError("columns have different lengths: " + ", ".join(
                 f"{k}={v}" for k, v in lengths.items()),
                 fix="give every column one value per record")
-        return dict(records), next(iter(lengths.values()), 0)
+        return ({k: v for k, v in records.items() if k in wanted},
+                next(iter(lengths.values()), 0),
+                [str(k) for k in records if k not in wanted])
     if isinstance(records, Iterable) and not isinstance(records, str | bytes):
         rows = records if isinstance(records, list) else list(records)
         plain = True
@@ -234,10 +276,11 @@ def _as_columns(records: Any, wanted: Collection[str]
                     raise RecordError(f"a record must be a mapping, got "
                                       f"{type(r).__name__}", row=i + 1,
                                       fix="pass a list of dicts")
-        present = set().union(*rows)
-        return {key: (list(map(dict.get, rows, itertools.repeat(key))) if plain
-                      else [r.get(key) for r in rows])
-                for key in wanted if key in present}, len(rows)
+        present: set[Any] = set().union(*rows)
+        return ({key: (list(map(dict.get, rows, itertools.repeat(key))) if plain
+                       else [r.get(key) for r in rows])
+                 for key in wanted if key in present}, len(rows),
+                sorted(str(k) for k in present if k not in wanted))
     raise InputError(f"cannot score {type(records).__name__}",
                      fix="pass a list of dicts, a mapping of columns, a pandas "
                      "DataFrame or a pyarrow Table")
