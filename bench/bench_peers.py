@@ -23,9 +23,16 @@ complete records only; timings use complete records.
     pip install -e ".[bench]"
     python bench/bench_peers.py [--records 20000] [--columnar 1000000] [--rulesets ...]
 
+Records start from the ruleset's own test records (consistent by design), moved by
+up to 20%; date fields stay blank (date arithmetic is then missing, and ``coalesce``
+reads its next argument, in every engine); records in which kematangan finds a
+problem (a failed consistency check, an unusable value) are drawn again, because the
+peers know neither.
+
 A peer not installed is skipped with a message, and so is a ruleset using what the
-encoders do not cover (composite criteria, categories, dates, functions, ``not`` of a
-comparison, ``missing: met``, stage ``min_points``). Figures only.
+encoders do not cover (composite criteria, categories, functions other than
+``coalesce`` and date arithmetic, ``not`` of a comparison, ``missing: met``, stage
+``min_points``). Figures only.
 """
 
 from __future__ import annotations
@@ -85,6 +92,29 @@ _ARITH: dict[type, tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Div: ("/", _divide)}
 
 
+DATE_FUNCTIONS = frozenset({"days_between", "months_between", "years_between"})
+"""Date arithmetic. The generated records leave every date field blank (zen-engine
+and bare numpy have no day numbers here), so these are always missing: encoded as
+``null`` for zen-engine and NaN in bare numpy, which a ``coalesce`` then passes
+over to its next argument, as kematangan does."""
+
+
+def _date_call(n: ast.expr, kinds: Mapping[str, str]) -> bool:
+    """Whether ``n`` is date arithmetic over date fields only."""
+    return (isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+            and n.func.id in DATE_FUNCTIONS
+            and all(isinstance(a, ast.Name) and kinds.get(a.id) == "date"
+                    for a in n.args))
+
+
+def _coalesce(n: ast.expr) -> list[ast.expr] | None:
+    """The arguments of a ``coalesce(...)`` call, else ``None``."""
+    if (isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+            and n.func.id == "coalesce" and n.args):
+        return list(n.args)
+    return None
+
+
 class Unsupported(Exception):
     """A ruleset construct this bench does not encode for the peers."""
 
@@ -135,7 +165,7 @@ def check_supported(ruleset: Ruleset) -> None:
     if any(s.min_points is not None for s in ruleset.stages):
         raise Unsupported("stage min_points is not encoded")
     for f in ruleset.fields:
-        if f.type not in ("number", "integer", "boolean"):
+        if f.type not in ("number", "integer", "boolean", "date"):
             raise Unsupported(f"{f.type} field {f.id!r} is not generated")
     if met := [c.id for c in ruleset.criteria if c.missing == "met"]:
         raise Unsupported(f"{', '.join(met)}: 'missing: met' is not encoded")
@@ -169,9 +199,33 @@ class ZenText:
             b, gb = self.number(n.right)
             guards = [*ga, *gb, *([f"{b} != 0"] if isinstance(n.op, ast.Div) else [])]
             return f"({a} {_ARITH[type(n.op)][0]} {b})", list(dict.fromkeys(guards))
+        if _date_call(n, self.kinds):
+            return "null", ["false"]
+        if (args := _coalesce(n)) is not None:
+            text, guards = self.number(args[-1])
+            for arg in reversed(args[:-1]):  # the first known argument
+                t, g = self.number(arg)
+                known = " and ".join(g) or "true"
+                text = f"(({known}) ? {t} : {text})"
+                guards = [f"(({known}) or ({' and '.join(guards) or 'true'}))"]
+            return text, guards
         raise Unsupported(f"{ast.unparse(n)!r} is not encoded for zen-engine")
 
+    def known(self, n: ast.expr) -> str:
+        """When a comparison or a yes/no field has a value (for ``coalesce``)."""
+        if isinstance(n, ast.Compare) and len(n.ops) == 1:
+            guards = [*self.number(n.left)[1], *self.number(n.comparators[0])[1]]
+            return " and ".join(dict.fromkeys(guards)) or "true"
+        if isinstance(n, ast.Name) and self.kinds.get(n.id) == "boolean":
+            return f"{self.ref(n.id)} != null"
+        raise Unsupported(f"{ast.unparse(n)!r} in coalesce is not encoded")
+
     def condition(self, n: ast.expr) -> str:
+        if (args := _coalesce(n)) is not None:
+            text = self.condition(args[-1])
+            for arg in reversed(args[:-1]):  # the first argument that is known
+                text = f"(({self.known(arg)}) ? {self.condition(arg)} : {text})"
+            return text
         if isinstance(n, ast.BoolOp):
             joiner = " and " if isinstance(n.op, ast.And) else " or "
             return "(" + joiner.join(self.condition(v) for v in n.values) + ")"
@@ -208,7 +262,7 @@ def _expressions(pairs: Sequence[tuple[str, str]], pass_through: bool
 
 def zen_decision(ruleset: Ruleset) -> dict[str, Any]:
     """The ruleset as a JDM decision graph (GoRules' JSON decision model)."""
-    kinds = {f.id: "boolean" if f.type == "boolean" else "number"
+    kinds = {f.id: f.type if f.type in ("boolean", "date") else "number"
              for f in ruleset.fields} | {d.id: "number" for d in ruleset.derived}
     derived_ids = {d.id for d in ruleset.derived}
     # Within the derived node an earlier derived value is read from its own output.
@@ -352,9 +406,43 @@ class BareNumpy:
         if isinstance(n, ast.BinOp) and type(n.op) in _ARITH:
             a, b, op = self.number(n.left), self.number(n.right), _ARITH[type(n.op)][1]
             return lambda cols: op(a(cols), b(cols))
+        if _date_call(n, self.kinds):
+            assert isinstance(n, ast.Call) and isinstance(n.args[0], ast.Name)
+            first = n.args[0].id
+            return lambda cols: np.full(len(cols[first]), np.nan)
+        if (args := _coalesce(n)) is not None:
+            parts = [self.number(a) for a in args]
+
+            def first_known(cols: Columns) -> F64:
+                out: F64 = np.asarray(parts[-1](cols), dtype=np.float64)
+                for part in reversed(parts[:-1]):
+                    value = part(cols)
+                    out = np.where(np.isnan(value), out, value)
+                return out
+
+            return first_known
         raise Unsupported(f"{ast.unparse(n)!r} is not encoded in bare numpy")
 
+    def known(self, n: ast.expr) -> NumFn:
+        """Where a comparison has both its values (for ``coalesce`` only: the one
+        place bare numpy tells a missing value from a false condition)."""
+        if isinstance(n, ast.Compare) and len(n.ops) == 1:
+            a, b = self.number(n.left), self.number(n.comparators[0])
+            return lambda cols: ~np.isnan(a(cols) + b(cols))
+        raise Unsupported(f"{ast.unparse(n)!r} in coalesce is not encoded")
+
     def condition(self, n: ast.expr) -> NumFn:
+        if (args := _coalesce(n)) is not None:
+            conds = [(self.known(a), self.condition(a)) for a in args[:-1]]
+            last = self.condition(args[-1])
+
+            def first_known(cols: Columns) -> Any:
+                out = last(cols)
+                for known, cond in reversed(conds):
+                    out = np.where(known(cols), cond(cols), out)
+                return out
+
+            return first_known
         if isinstance(n, ast.BoolOp):
             parts = [self.condition(v) for v in n.values]
             both = np.logical_and if isinstance(n.op, ast.And) else np.logical_or
@@ -396,27 +484,64 @@ class BareNumpy:
 
 # --- records --------------------------------------------------------------------
 
-def columns(ruleset: Ruleset, n: int, missing: float, seed: int) -> Columns:
-    """Random float columns over each field's range (booleans 1.0/0.0, NaN for a
-    missing value); most values sit at the field's better end (its max or min, or
-    true), so that groups reach every stage and class."""
-    rng = np.random.default_rng(seed)
+def _drawn(ruleset: Ruleset, n: int, missing: float, rng: np.random.Generator
+           ) -> Columns:
+    """``n`` candidate records: each starts from one of the ruleset's own test
+    records (consistent by design, at every stage), numbers moved by up to 20%
+    within their bounds and yes/no answers flipped one time in ten; a field the test
+    record leaves out is drawn over the field's range, most often at its better end
+    (its max or min, or true); date fields stay blank (see :data:`DATE_FUNCTIONS`)."""
+    templates = [case.record for case in ruleset.tests] or [{}]
+    pick = rng.integers(0, len(templates), n)
     cols: Columns = {}
     for f in ruleset.fields:
+        if f.type == "date":
+            cols[f.id] = np.full(n, np.nan)
+            continue
+        given = np.array([t.get(f.id) for t in templates], dtype=object)[pick]
+        absent = np.array([v is None for v in given])
         if f.type == "boolean":
             p = {"higher": BETTER_END, "lower": 1 - BETTER_END}.get(f.better, 0.5)
-            col = (rng.random(n) < p).astype(np.float64)
+            drawn = (rng.random(n) < p).astype(np.float64)
+            kept = np.where(absent, 0.0, given).astype(np.float64)
+            kept = np.where(rng.random(n) < 0.1, 1.0 - kept, kept)
+            col = np.where(absent, drawn, kept)
         else:
             lo = f.min if f.min is not None else 0.0
             hi = f.max if f.max is not None else lo + 100.0
-            col = (rng.integers(int(lo), int(hi) + 1, n).astype(np.float64)
-                   if f.type == "integer" else rng.uniform(lo, hi, n))
+            drawn = (rng.integers(int(lo), int(hi) + 1, n).astype(np.float64)
+                     if f.type == "integer" else rng.uniform(lo, hi, n))
             if f.better != "none":
-                col[rng.random(n) < BETTER_END] = hi if f.better == "higher" else lo
+                drawn[rng.random(n) < BETTER_END] = hi if f.better == "higher" else lo
+            kept = np.where(absent, 0.0, given).astype(np.float64)
+            kept = np.clip(kept * rng.uniform(0.8, 1.2, n), lo,
+                           f.max if f.max is not None else np.inf)
+            if f.type == "integer":
+                kept = np.round(kept)
+            col = np.where(absent, drawn, kept)
         if missing:
             col[rng.random(n) < missing] = np.nan
         cols[f.id] = col
     return cols
+
+
+def columns(ruleset: Ruleset, n: int, missing: float, seed: int) -> Columns:
+    """``n`` records as float columns (booleans 1.0/0.0, NaN for a missing value),
+    drawn by :func:`_drawn` and kept only when kematangan finds no problem in them:
+    the peers know nothing of consistency checks (a failed one sets its fields
+    aside) or of unusable values, so records with either are drawn again."""
+    rng = np.random.default_rng(seed)
+    scorer = Scorer(ruleset)
+    kept: list[Columns] = []
+    have = 0
+    while have < n:
+        cand = _drawn(ruleset, 2 * (n - have) + 100, missing, rng)
+        bad = {p.row for p in scorer.score_batch(cand).issues if p.row is not None}
+        ok = np.ones(len(next(iter(cand.values()))), dtype=bool)
+        ok[[r - 1 for r in bad]] = False  # rows are 1-based
+        kept.append({k: v[ok] for k, v in cand.items()})
+        have += int(ok.sum())
+    return {f.id: np.concatenate([k[f.id] for k in kept])[:n] for f in ruleset.fields}
 
 
 @dataclass(frozen=True)

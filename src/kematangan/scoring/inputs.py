@@ -218,6 +218,17 @@ def encode_column(slot: FieldSlot, column: Sequence[Any] | npt.NDArray[Any],
         return _encode_numeric(slot, arr, rows, problems)
     if arr is not None and slot.type == "category" and arr.dtype.kind in "OUT":
         return _encode_category(slot, arr, rows, problems)
+    if arr is not None and slot.type in ("category", "date") and arr.dtype.kind == "f":
+        # Mostly missing (NaN): only the cells holding a number are looked at,
+        # one by one, exactly as the cell-by-cell path would (each is a problem).
+        out = np.full(n, NAN)
+        for i in np.flatnonzero(~np.isnan(arr)).tolist():
+            raw = arr[i].item()  # a Python float, shown as the user gave it
+            out[i], failure = encode_value(slot, raw)
+            if failure is not None:
+                problems.append(_problem(failure, row=int(rows[i]), field=slot.id,
+                                         value=_jsonable(raw)))
+        return out
     if arr is not None and slot.type == "date" and arr.dtype.kind == "M":
         days = arr.astype("datetime64[D]")
         out = days.astype(np.int64).astype(np.float64)
