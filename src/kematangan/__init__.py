@@ -57,7 +57,7 @@ if typing.TYPE_CHECKING:
     )
     from kematangan.trajectory import Trajectories, score_history
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Assessment",
