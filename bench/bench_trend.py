@@ -29,7 +29,8 @@ QUARTERS = 10
 
 
 def columns(n: int, seed: int = 0) -> dict[str, Any]:
-    """``n`` group-periods of ppmk-ksm, ten quarters per group, shuffled."""
+    """``n`` group-periods of ppmk-ksm, ten quarters per group, shuffled; consistent
+    (the ruleset's checks hold: arrears only where there is a loan)."""
     rng = np.random.default_rng(seed)
     groups = max(1, n // QUARTERS)
     gid = np.repeat(np.arange(groups), QUARTERS)[:n]
@@ -48,8 +49,9 @@ def columns(n: int, seed: int = 0) -> dict[str, Any]:
         "facilitator_visits_last_3_months": rng.integers(0, 4, n),
         "admin_books_kept": level >= 1, "business_plan_months_since_review":
         np.where(level >= 1, 6.0, 18.0), "works_with_other_groups": level >= 1,
-        "revolving_fund_access": level >= 1, "arrears_instalments":
-        rng.integers(0, 4, n), "trainings_last_12_months": rng.integers(0, 4, n),
+        "revolving_fund_access": level >= 1, "arrears_instalments":  # loans only
+        np.where(level >= 1, rng.integers(0, 4, n), 0),
+        "trainings_last_12_months": rng.integers(0, 4, n),
         "activity_months": np.where(level >= 2, 24, 6),
         "decisions_by_musyawarah": level >= 2, "partnerships": rng.integers(0, 3, n),
         "market_access": level >= 2, "ppmk_capital_added": level >= 2,

@@ -26,13 +26,16 @@ __all__ = ["check_columns", "check_record"]
 NAN = math.nan
 
 
-def _problem(step: CheckStep, plan: Plan, row: int | None) -> Problem:
+def _problems(step: CheckStep, plan: Plan, rows: Sequence[int | None]
+              ) -> list[Problem]:
+    """The problem of ``step`` failing at each of ``rows``. Problems are immutable,
+    so the records failing one check share its parameters (built once)."""
     fields = [plan.fields[i].id for i in step.blanks]
-    return Problem("check_failed", {
-        "check": step.id, "fields": fields,
-        "message": {"id": step.message[0], "en": step.message[1]},
-        "fix": {"id": step.fix[0], "en": step.fix[1]},
-    }, row=row, field=fields[0] if len(fields) == 1 else None)
+    params = {"check": step.id, "fields": fields,
+              "message": {"id": step.message[0], "en": step.message[1]},
+              "fix": {"id": step.fix[0], "en": step.fix[1]}}
+    field = fields[0] if len(fields) == 1 else None
+    return [Problem("check_failed", params, row=row, field=field) for row in rows]
 
 
 def _compiled(plan: Plan) -> list[tuple[CheckStep, sem.Fn]]:
@@ -77,14 +80,14 @@ def check_record(plan: Plan, values: list[float], row: int | None) -> list[Probl
     for step in failed:
         for i in step.blanks:
             values[i] = NAN
-    return [_problem(step, plan, row) for step in failed]
+    return [p for step in failed for p in _problems(step, plan, [row])]
 
 
 def check_columns(plan: Plan, values: list[npt.NDArray[np.float64]],
                   rows: Sequence[int] | npt.NDArray[np.int64]) -> list[Problem]:
     """Judge every check on whole columns of encoded field values; replace the
     columns of failing checks by copies with those records blanked (the caller's
-    arrays are never written to) and return the problems, record by record."""
+    arrays are never written to) and return the problems, check by check."""
     if not plan.checks or not values or len(values[0]) == 0:
         return []
     failed = [(step, np.flatnonzero(evaluate_expression(plan, step.node, values)
@@ -96,5 +99,5 @@ def check_columns(plan: Plan, values: list[npt.NDArray[np.float64]],
                 column[at] = NAN
                 values[i] = column
     numbers = np.asarray(rows)
-    return [_problem(step, plan, int(numbers[j]))
-            for step, at in failed for j in at.tolist()]
+    return [p for step, at in failed
+            for p in _problems(step, plan, numbers[at].tolist())]
