@@ -151,6 +151,8 @@ _TEXT = {
         "exit": "  siap dilepas: {n}",
         "problems": "  masalah data: {n} ({errors}, {notes}) pada {groups}; lihat "
                     "lembar errors",
+        "problems_column": "  masalah data: {n} ({errors}, {notes}) pada {groups}; "
+                           "lihat kolom problems",
         "results": "hasil: {files}",
     },
     "en": {
@@ -174,6 +176,8 @@ _TEXT = {
         "exit": "  exit-ready: {n}",
         "problems": "  data problems: {n} ({errors}, {notes}) in {groups}; see the "
                     "errors sheet",
+        "problems_column": "  data problems: {n} ({errors}, {notes}) in {groups}; "
+                           "see the problems column",
         "results": "results: {files}",
     },
 }
@@ -251,10 +255,12 @@ def rows_lines(groups: int, skipped: dict[str, list[int]], no_id: list[int],
     return lines
 
 
-def score_lines(summary: FileSummary, ruleset: Ruleset, lang: str = "id"
-                ) -> list[str]:
+def score_lines(summary: FileSummary, ruleset: Ruleset, lang: str = "id",
+                where: str = "sheet") -> list[str]:
     """The counts of a scored file for the terminal: groups per stage and class
-    (by label), exit-ready groups, the problems, and the files written."""
+    (by label), exit-ready groups, the problems, and the files written. The
+    problems are listed on the errors sheet (``where="sheet"``) or in the results'
+    ``problems`` column (``"column"``)."""
     lines = [_t("scored", lang).format(n=summary.rows, id=ruleset.id,
                                        version=ruleset.version,
                                        hash=summary.content_hash[:12])]
@@ -274,7 +280,8 @@ def score_lines(summary: FileSummary, ruleset: Ruleset, lang: str = "id"
         lines.append(_t("class", lang).format(counts=counts) + open_)
     if ruleset.exit is not None:
         lines.append(_t("exit", lang).format(n=summary.exit_ready))
-    lines.append(_t("problems", lang).format(
+    lines.append(_t("problems" if where == "sheet" else "problems_column",
+                    lang).format(
         n=summary.problems, errors=counted(summary.errors, "value_noun", lang),
         notes=counted(summary.notes, "note_noun", lang),
         groups=counted(summary.groups_with_problems, "group_noun", lang)))
