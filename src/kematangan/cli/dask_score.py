@@ -66,10 +66,16 @@ def result_folder(input: Path, output: Path | None) -> Path:
 
     Examples
     --------
-    >>> result_folder(Path("lake/assessments"), None)
-    PosixPath('lake/assessments.scored')
-    >>> result_folder(Path("lake/2024.parquet"), None)
-    PosixPath('lake/2024.scored')
+    >>> lake = getfixture("tmp_path")
+    >>> result_folder(lake / "assessments", None).name
+    'assessments.scored'
+    >>> result_folder(lake / "2024.parquet", None).name
+    '2024.scored'
+    >>> try:
+    ...     result_folder(lake / "2024.parquet", lake / "out.xlsx")
+    ... except typer.Exit as exit:
+    ...     exit.exit_code
+    2
     """
     stem = input.name if input.suffix.lower() not in (".parquet", ".parq") \
         else input.stem

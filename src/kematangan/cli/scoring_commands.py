@@ -187,7 +187,7 @@ def score(
     assert summary.mapping is not None
     for line in [*mapping_lines(summary.mapping, rs, lang),
                  *rows_lines(summary.rows, summary.skipped, summary.no_id, lang,
-                             summary.repeated),
+                             summary.repeated, counts=summary),
                  *score_lines(summary, rs, lang)]:
         typer.echo(line)
     if strict:
