@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from kematangan.io import UserMapping
     from kematangan.scoring import Scorer
 
-__all__ = ["AssessedOnOpt", "LangOpt", "MapOpt", "MappingOpt", "RulesetOpt",
+__all__ = ["ENGINES", "AssessedOnOpt", "EngineOpt", "LangOpt", "MapOpt", "MappingOpt", "RulesetOpt",
            "SheetOpt", "StrictOpt", "fail", "fail_error", "read_problem",
            "scorer_for", "sheet_ref", "user_mapping"]
 
@@ -56,6 +56,24 @@ AssessedOnOpt = Annotated[str | None, typer.Option(
     help="The date of the assessment, for rulesets with an assessment-date field: "
     "used for every row that has none (the clock is never read).",
     callback=_check_date)]
+
+
+ENGINES = {"stream": "in this process, chunk by chunk (the default)",
+           "dask": "Parquet input on a Dask cluster, results as a Parquet folder"}
+"""The engines ``kematangan score --engine`` runs on, with what each does."""
+
+
+def _check_engine(engine: str) -> str:
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"unknown engine {engine!r}; use " + "; ".join(
+            f"{name} ({what})" for name, what in ENGINES.items()))
+    return engine
+
+
+EngineOpt = Annotated[str, typer.Option(
+    "--engine", help="Where to score: stream (in this process, chunk by chunk; any "
+    "input) or dask (Parquet input on a Dask cluster; see docs/scale.md).",
+    callback=_check_engine)]
 
 
 MapOpt = Annotated[list[str] | None, typer.Option(

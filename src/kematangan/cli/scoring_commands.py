@@ -16,6 +16,7 @@ import typer
 
 from kematangan.cli.options import (
     AssessedOnOpt,
+    EngineOpt,
     LangOpt,
     MapOpt,
     MappingOpt,
@@ -125,14 +126,38 @@ def score(
     map: MapOpt = None,
     mapping: MappingOpt = None,
     strict: StrictOpt = False,
+    engine: EngineOpt = "stream",
+    workers: Annotated[int | None, typer.Option(
+        help="With --engine dask: how many worker processes the local Dask cluster "
+        "starts (one thread each). Default: one per CPU.")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        metavar="ADDRESS", help="With --engine dask: use the running Dask scheduler "
+        "at ADDRESS (e.g. tcp://10.0.0.5:8786) instead of starting a local cluster; "
+        "default: the DASK_SCHEDULER_ADDRESS environment variable.")] = None,
+    keep: Annotated[list[str] | None, typer.Option(
+        "--keep", metavar="COLUMN", help="With --engine dask: an input column to "
+        "carry into the results (e.g. a row id or district); repeat for more.")]
+    = None,
 ) -> None:
     """Score every group of INPUT; write every row back with its results or why.
 
-    Prints how the columns were read first, then which rows are groups."""
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn
-
+    Prints how the columns were read first, then which rows are groups. With
+    --engine dask, INPUT is Parquet (a file, a folder of partitions or a glob) and
+    the results are a folder of Parquet files."""
+    if engine == "dask":
+        _score_dask(input, ruleset, output, lang, top_reasons, workers, scheduler,
+                    keep or [], strict, given={
+                        "--sheet": sheet, "--model": model, "--assessed-on": assessed,
+                        "--limit": limit, "--map": map, "--mapping": mapping})
+        return
+    for name, value in (("--workers", workers), ("--scheduler", scheduler),
+                        ("--keep", keep)):
+        if value is not None:
+            fail(f"{name} is for --engine dask; fix: add --engine dask (Parquet "
+                 f"input) or leave out {name}", code=2)
+    from kematangan.cli.progress import row_progress
     from kematangan.io import OUTPUT_SUFFIXES
+    from kematangan.io.counting import count_rows
     from kematangan.model import MaturityModel
     from kematangan.scorefile import mapping_lines, rows_lines, score_file, score_lines
 
@@ -146,20 +171,10 @@ def score(
             fitted = MaturityModel.load(model, scorer.ruleset)
         except (KematanganError, OSError, ValueError) as err:
             fail(f"cannot use model {model}: {err}")
-    console = Console(stderr=True)
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                        console=console, transient=True,
-                        disable=not console.is_terminal)
     inputs = [input] if model is None else [input, model]
-    with writing(target, suffixes=OUTPUT_SUFFIXES, inputs=inputs), progress as bar:
-        task = bar.add_task("scoring", total=None)
-        done = 0
-
-        def advance(rows: int) -> None:
-            nonlocal done
-            done += rows
-            bar.update(task, description=f"{done:,} rows")
-
+    total = count_rows(input, sheet=sheet_ref(sheet), limits=limits)
+    with writing(target, suffixes=OUTPUT_SUFFIXES, inputs=inputs), \
+            row_progress(total) as advance:
         try:
             summary = score_file(input, scorer, target, sheet=sheet_ref(sheet),
                                  lang=lang, top_reasons=top_reasons, model=fitted,
@@ -172,12 +187,37 @@ def score(
     assert summary.mapping is not None
     for line in [*mapping_lines(summary.mapping, rs, lang),
                  *rows_lines(summary.rows, summary.skipped, summary.no_id, lang,
-                             summary.repeated),
+                             summary.repeated, counts=summary),
                  *score_lines(summary, rs, lang)]:
         typer.echo(line)
     if strict:
         strict_exit(len(summary.mapping.unmatched), len(summary.mapping.missing),
                     summary.problems, lang)
+
+
+def _score_dask(input: Path, ruleset: str, output: Path | None, lang: str,
+                top_reasons: int, workers: int | None, scheduler: str | None,
+                keep: list[str], strict: bool, given: dict[str, object]) -> None:
+    """``score --engine dask``: refuse the options it cannot honour, then score."""
+    from kematangan.cli.dask_score import score_on_dask
+    from kematangan.scorefile import rows_lines, score_lines
+
+    unused = [name for name, value in given.items() if value]
+    if unused:
+        fail(f"--engine dask does not take {', '.join(unused)}: it reads Parquet "
+             "columns named by field id; fix: leave them out, or score with the "
+             "default engine", code=2)
+    if workers is not None and workers < 1:
+        fail(f"--workers must be 1 or more, not {workers}", code=2)
+    scorer = scorer_for(ruleset)
+    summary, absent = score_on_dask(input, scorer, output, workers=workers,
+                            scheduler=scheduler, keep=keep,
+                            top_reasons=top_reasons, lang=lang)
+    for line in [*rows_lines(summary.rows, {}, [], lang),
+                 *score_lines(summary, scorer.ruleset, lang, where="column")]:
+        typer.echo(line)
+    if strict:
+        strict_exit(0, len(absent), summary.problems, lang)
 
 
 def _pick(batch: BatchResult, input: Path, group: str | None, row: int | None,

@@ -9,7 +9,7 @@ the ``Masalah data`` column of the results adds up to those with a row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,14 +21,31 @@ from kematangan.scorefile.sheets import problem_counts, row_ranges, skipped_rows
 from kematangan.scorefile.words import counted, word
 from kematangan.scoring import BatchResult
 
-__all__ = ["FileSummary", "mapping_lines", "repeated_ids", "rows_lines",
+__all__ = ["KEPT_ROWS", "FileSummary", "mapping_lines", "repeated_ids", "rows_lines",
            "score_lines"]
+
+
+KEPT_ROWS = 1_000
+"""How many row numbers a summary keeps per list (rows without a group id, repeated
+ids, rows that are not groups of one kind); the counts stay exact, so a file of
+millions of rows does not hold millions of row numbers."""
+
+
+def _keep(kept: list[Any], found: Iterable[Any]) -> None:
+    """Extend ``kept`` with ``found`` up to :data:`KEPT_ROWS` items."""
+    room = KEPT_ROWS - len(kept)
+    if room > 0:
+        kept.extend(list(found)[:room])
 
 
 @dataclass
 class FileSummary:
     """What scoring a file gave: counts per stage and class, exit-ready groups,
-    the problems, the column mapping and the rows that are not groups."""
+    the problems, the column mapping and the rows that are not groups.
+
+    The lists of row numbers keep the first :data:`KEPT_ROWS` of each kind; the
+    ``*_count`` fields count them all.
+    """
 
     ruleset_id: str
     version: str
@@ -45,10 +62,13 @@ class FileSummary:
     groups_with_problems: int = 0
     skipped: dict[str, list[int]] = field(default_factory=dict)
     """Rows that are not groups, by why (a ``row_*`` code)."""
+    skipped_count: dict[str, int] = field(default_factory=dict)
     no_id: list[int] = field(default_factory=list)
     """Rows scored without a group id (named by their row number)."""
+    no_id_count: int = 0
     repeated: list[tuple[str, int, int]] = field(default_factory=list)
     """Group ids on two rows: (id, first row, this row)."""
+    repeated_count: int = 0
     mapping: ColumnMapping | None = None
     sheet: str | None = None
     written: list[Path] = field(default_factory=list)
@@ -75,11 +95,16 @@ class FileSummary:
         self.notes += notes
         self.groups_with_problems += groups
         if table is not None:
-            self.no_id += [p.row for p in table.issues
-                           if p.code == "blank_group_id" and p.row is not None]
-            self.repeated += repeated_ids(table.issues)
+            no_id = [p.row for p in table.issues
+                     if p.code == "blank_group_id" and p.row is not None]
+            self.no_id_count += len(no_id)
+            _keep(self.no_id, no_id)
+            repeated = repeated_ids(table.issues)
+            self.repeated_count += len(repeated)
+            _keep(self.repeated, repeated)
             for code, rows in skipped_rows([table.skipped]).items():
-                self.skipped.setdefault(code, []).extend(rows)
+                self.skipped_count[code] = self.skipped_count.get(code, 0) + len(rows)
+                _keep(self.skipped.setdefault(code, []), rows)
             self.mapping = (table.mapping if self.mapping is None
                             else self.mapping.merge(table.mapping))
             self.sheet = table.sheet
@@ -96,10 +121,9 @@ class FileSummary:
         if self.mapping is not None and self.mapping.header_row:
             items.append((word("header_row", lang), self.mapping.header_row))
         items.append((word("groups", lang), self.rows))
-        items.append((word("rows_skipped", lang), sum(map(len,
-                                                          self.skipped.values()))))
-        items += [(f"  {word(code, lang)}", len(rows))
-                  for code, rows in self.skipped.items()]
+        items.append((word("rows_skipped", lang), sum(self.skipped_count.values())))
+        items += [(f"  {word(code, lang)}", n)
+                  for code, n in self.skipped_count.items()]
         stages = {s.id: s.label.get(lang) for s in ruleset.stages}
         classes = {k.id: k.label.get(lang) for k in ruleset.classes}
         if ruleset.stages:
@@ -151,7 +175,10 @@ _TEXT = {
         "exit": "  siap dilepas: {n}",
         "problems": "  masalah data: {n} ({errors}, {notes}) pada {groups}; lihat "
                     "lembar errors",
+        "problems_column": "  masalah data: {n} ({errors}, {notes}) pada {groups}; "
+                           "lihat kolom problems",
         "results": "hasil: {files}",
+        "more": " ... dan {n} lainnya",
     },
     "en": {
         "header": "Headers read from row {row}{above}.",
@@ -174,7 +201,10 @@ _TEXT = {
         "exit": "  exit-ready: {n}",
         "problems": "  data problems: {n} ({errors}, {notes}) in {groups}; see the "
                     "errors sheet",
+        "problems_column": "  data problems: {n} ({errors}, {notes}) in {groups}; "
+                           "see the problems column",
         "results": "results: {files}",
+        "more": " ... and {n} more",
     },
 }
 
@@ -232,29 +262,53 @@ def repeated_ids(problems: Sequence[Problem]) -> list[tuple[str, int, int]]:
 
 
 def rows_lines(groups: int, skipped: dict[str, list[int]], no_id: list[int],
-               lang: str = "id", repeated: Sequence[tuple[str, int, int]] = ()
-               ) -> list[str]:
+               lang: str = "id", repeated: Sequence[tuple[str, int, int]] = (),
+               counts: FileSummary | None = None) -> list[str]:
     """How the rows below the headers were taken: groups (those without an id,
-    and ids on two rows), and the others by why, with their row numbers."""
+    and ids on two rows), and the others by why, with their row numbers.
+
+    ``counts``, a summary whose lists keep only their first rows, gives the full
+    counts; the rows not listed are said as "... and N more".
+
+    Examples
+    --------
+    >>> print("\\n".join(rows_lines(3, {"row_blank": [4, 5]}, [2], "en")))
+    3 rows scored as groups
+      without a group id (named by their row): 2
+    2 rows are not groups and are not scored:
+      - blank rows: rows 4-5
+    """
+    def more(listed: int, total: int) -> str:
+        return _t("more", lang).format(n=total - listed) if total > listed else ""
+
     lines = [_t("groups", lang).format(n=groups)]
     if no_id:
-        lines.append(f"  {_t('no_id', lang).format(rows=row_ranges(no_id))}")
+        n = counts.no_id_count if counts else len(no_id)
+        lines.append(f"  {_t('no_id', lang).format(rows=row_ranges(no_id))}"
+                     + more(len(no_id), n))
     if repeated:
+        n = counts.repeated_count if counts else len(repeated)
         ids = "; ".join(f"{gid!r} ({word('row', lang).lower()} {first}, {row})"
                         for gid, first, row in repeated)
-        lines.append(f"  {_t('repeated', lang).format(ids=ids)}")
-    total = sum(map(len, skipped.values()))
+        lines.append(f"  {_t('repeated', lang).format(ids=ids)}"
+                     + more(len(repeated), n))
+    totals: Mapping[str, int] = (counts.skipped_count if counts else
+                                 {code: len(rows) for code, rows in skipped.items()})
+    total = sum(totals.values())
     if total:
         lines.append(_t("not_groups", lang).format(n=total))
-        lines += [f"  - {word(code, lang)}: {_rows_word(len(rows), lang)} "
-                  f"{row_ranges(rows)}" for code, rows in skipped.items()]
+        lines += [f"  - {word(code, lang)}: {_rows_word(totals[code], lang)} "
+                  f"{row_ranges(rows)}" + more(len(rows), totals[code])
+                  for code, rows in skipped.items()]
     return lines
 
 
-def score_lines(summary: FileSummary, ruleset: Ruleset, lang: str = "id"
-                ) -> list[str]:
+def score_lines(summary: FileSummary, ruleset: Ruleset, lang: str = "id",
+                where: str = "sheet") -> list[str]:
     """The counts of a scored file for the terminal: groups per stage and class
-    (by label), exit-ready groups, the problems, and the files written."""
+    (by label), exit-ready groups, the problems, and the files written. The
+    problems are listed on the errors sheet (``where="sheet"``) or in the results'
+    ``problems`` column (``"column"``)."""
     lines = [_t("scored", lang).format(n=summary.rows, id=ruleset.id,
                                        version=ruleset.version,
                                        hash=summary.content_hash[:12])]
@@ -274,7 +328,8 @@ def score_lines(summary: FileSummary, ruleset: Ruleset, lang: str = "id"
         lines.append(_t("class", lang).format(counts=counts) + open_)
     if ruleset.exit is not None:
         lines.append(_t("exit", lang).format(n=summary.exit_ready))
-    lines.append(_t("problems", lang).format(
+    lines.append(_t("problems" if where == "sheet" else "problems_column",
+                    lang).format(
         n=summary.problems, errors=counted(summary.errors, "value_noun", lang),
         notes=counted(summary.notes, "note_noun", lang),
         groups=counted(summary.groups_with_problems, "group_noun", lang)))
