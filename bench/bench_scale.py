@@ -76,6 +76,11 @@ def write_folder(folder: Path, rows: int, seed: int = 11) -> None:
             if f.type == "boolean":
                 cols[f.id] = pa.array(given.astype(bool), mask=missing)
                 continue
+            if f.type == "date":  # as the test record gives it (an ISO text)
+                days = np.array([v if v is not None else "NaT" for v in given],
+                                dtype="datetime64[D]")
+                cols[f.id] = pa.array(days, type=pa.date32(), mask=missing)
+                continue
             values = np.where(missing, 0.0, given).astype(np.float64)
             lo = f.min if f.min is not None else -np.inf
             hi = f.max if f.max is not None else 1e6
