@@ -8,6 +8,7 @@ workbooks say nothing short of reading them whole, so their count is ``None``.
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from pathlib import Path
@@ -31,7 +32,8 @@ def count_rows(source: str | os.PathLike[str], *, sheet: str | int | None = None
     """The rows of ``source`` as its metadata states them, or ``None`` when that
     would take reading the file.
 
-    For Parquet, the rows of the file (from its footer). For .xlsx, the last row of
+    For Parquet, the rows of the file (from its footer), or of every file of a
+    folder or glob. For .xlsx, the last row of
     the sheet's declared dimension (header and title rows included, so at most a few
     more than the rows read), for sheet ``sheet`` or, without one, the workbook's
     only sheet. Never raises for a file that cannot be counted: the reader reports
@@ -50,6 +52,10 @@ def count_rows(source: str | os.PathLike[str], *, sheet: str | int | None = None
     """
     path = Path(source)
     try:
+        if path.is_dir() or (glob.has_magic(str(path)) and not path.exists()):
+            from kematangan.io.parquet_dataset import open_parquet
+
+            return open_parquet(path).num_rows  # a folder or glob of Parquet files
         kind = detect_kind(path, limits or DEFAULT_LIMITS)
         if kind == "parquet":
             return _parquet_rows(path)

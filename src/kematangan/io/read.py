@@ -25,6 +25,7 @@ every field has its column or none (:class:`~kematangan.io.mapping.ColumnMapping
 
 from __future__ import annotations
 
+import glob
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -53,8 +54,10 @@ from kematangan.io.records import (
     json_records,
     jsonl_records,
     parquet_chunks,
+    parquet_dataset_chunks,
 )
 from kematangan.io.rows import RowSorter, SkippedRows
+from kematangan.io.seen import SeenIds
 from kematangan.io.sources import (
     DELIMITERS,
     CsvSource,
@@ -198,8 +201,13 @@ def iter_tables(
 
 def _tables(source: Path, ruleset: Ruleset, sheet: str | int | None,
             chunk_rows: int, limits: Limits, user: UserMapping) -> Iterator[Table]:
-    kind = detect_kind(source, limits)
     matcher = HeaderMatcher(ruleset, user.columns)
+    if source.is_dir() or (glob.has_magic(str(source)) and not source.exists()):
+        # A folder of Parquet files (partitions) or a glob of them: one table.
+        yield from _record_tables(source, ruleset, matcher, parquet_dataset_chunks(
+            source, chunk_rows, limits), limits)
+        return
+    kind = detect_kind(source, limits)
     if kind == "workbook":
         yield from _workbook_tables(source, ruleset, matcher, sheet, chunk_rows,
                                     limits)
@@ -225,7 +233,7 @@ class _Assembler:
                                                ruleset.fields}
         self.sheet = sheet
         self.header_row = header_row
-        self.seen_ids: dict[str, int] = {}
+        self.seen_ids = SeenIds()
 
     def table(
         self,
@@ -283,16 +291,19 @@ class _Assembler:
                   column: str, empty_rows: set[int]) -> list[Problem]:
         out = []
         field = self.ruleset.group_id.field
-        seen = self.seen_ids
-        for at, gid in enumerate(ids.tolist()):
-            row = int(rows[at])
+        pairs = [(gid, row) for gid, row in zip(ids.tolist(), rows.tolist(),
+                                                strict=True)]
+        named = [(gid, row) for gid, row in pairs if gid is not None]
+        firsts = iter(self.seen_ids.first_rows([g for g, _ in named],
+                                               [r for _, r in named]))
+        for gid, row in pairs:
             if gid is None:
                 if row not in empty_rows:
                     out.append(Problem("blank_group_id", {}, "note", row=row,
                                        column=column, field=field, value=""))
                 continue
-            first = seen.setdefault(gid, row)
-            if first != row:
+            first = next(firsts)
+            if first is not None:
                 out.append(Problem("duplicate_group_id", {
                     "group_id": gid, "first_row": first}, "note", row=row,
                     column=column, field=field, value=gid))

@@ -23,8 +23,14 @@ from kematangan.io.limits import Limits, limit_error
 from kematangan.io.sources import TOO_LONG_LINE, bounded_lines, sniff_encoding
 from kematangan.problems import Problem
 
-__all__ = ["CELLS_PER_CHUNK", "RecordChunk", "json_records", "jsonl_records",
-           "parquet_chunks"]
+__all__ = [
+    "CELLS_PER_CHUNK",
+    "RecordChunk",
+    "json_records",
+    "jsonl_records",
+    "parquet_chunks",
+    "parquet_dataset_chunks",
+]
 
 CELLS_PER_CHUNK = 2_000_000
 """Cells per chunk at most, whatever ``chunk_rows`` says: a table of many columns is
@@ -456,7 +462,6 @@ def parquet_chunks(path: Path, chunk_rows: int, limits: Limits
     """
     try:
         import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.parquet as pq
     except ImportError:
         raise InputError(
@@ -483,10 +488,45 @@ def parquet_chunks(path: Path, chunk_rows: int, limits: Limits
                           "uncompressed)")
     width = max(1, len(names))
     batch_rows = max(1, min(chunk_rows, CELLS_PER_CHUNK // width))
+    try:
+        yield from _batch_chunks(pf.iter_batches(batch_size=batch_rows), names,
+                                 limits, path.name)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"cannot read {path.name!r} as Parquet: {exc}",
+                         fix="check the file is complete; export it again") from None
+
+
+def parquet_dataset_chunks(source: Path | str, chunk_rows: int, limits: Limits
+                           ) -> Iterator[RecordChunk]:
+    """Chunks of a folder of Parquet files (read recursively; hive-style
+    ``key=value`` folders become columns) or of the files a glob matches, in path
+    order, numbered as one table. Columns and rows are checked against
+    ``max_columns`` and ``max_rows`` from the files' footers first."""
+    from kematangan.io.parquet_dataset import open_parquet
+
+    probe = open_parquet(source, batch_rows=1)
+    names = list(probe.schema.names)
+    if len(names) > limits.max_columns:
+        raise limit_error(limits, "max_columns", f"{str(source)!r} ({len(names):,} "
+                          "columns)")
+    total = probe.num_rows
+    if total > limits.max_rows:
+        raise limit_error(limits, "max_rows", f"{str(source)!r} ({total:,} rows)")
+    batch_rows = max(1, min(chunk_rows, CELLS_PER_CHUNK // max(1, len(names))))
+    dataset = open_parquet(source, batch_rows=batch_rows)
+    yield from _batch_chunks(iter(dataset), names, limits, str(source))
+
+
+def _batch_chunks(batches: Iterator[Any], names: list[str], limits: Limits,
+                  label: str) -> Iterator[RecordChunk]:
+    """Arrow record batches as chunks of Python values, rows numbered from 1."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     start = 1
     emitted = False
     try:
-        for batch in pf.iter_batches(batch_size=batch_rows):
+        for batch in batches:
             columns = []
             issues: list[Problem] = []
             for name, col in zip(names, batch.columns, strict=True):
@@ -506,7 +546,7 @@ def parquet_chunks(path: Path, chunk_rows: int, limits: Limits
             start += n
             emitted = True
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"cannot read {path.name!r} as Parquet after row "
+        raise InputError(f"cannot read {label!r} as Parquet after row "
                          f"{start - 1:,}: {exc}",
                          fix="check the file is complete; export it again") from None
     if not emitted:

@@ -21,9 +21,13 @@ from kematangan.scorefile.sheets import problem_counts, row_ranges, skipped_rows
 from kematangan.scorefile.words import counted, word
 from kematangan.scoring import BatchResult
 
-__all__ = ["KEPT_ROWS", "FileSummary", "mapping_lines", "repeated_ids", "rows_lines",
+__all__ = ["KEPT_ROWS", "SHOWN_ROWS", "FileSummary", "mapping_lines", "repeated_ids", "rows_lines",
            "score_lines"]
 
+
+SHOWN_ROWS = 20
+"""Row numbers (or repeated ids) listed per line in the terminal; the rest are
+counted ("... and N more") and kept, up to :data:`KEPT_ROWS`, for the files."""
 
 KEPT_ROWS = 1_000
 """How many row numbers a summary keeps per list (rows without a group id, repeated
@@ -282,6 +286,7 @@ def rows_lines(groups: int, skipped: dict[str, list[int]], no_id: list[int],
         return _t("more", lang).format(n=total - listed) if total > listed else ""
 
     lines = [_t("groups", lang).format(n=groups)]
+    no_id, repeated = no_id[:SHOWN_ROWS], repeated[:SHOWN_ROWS]
     if no_id:
         n = counts.no_id_count if counts else len(no_id)
         lines.append(f"  {_t('no_id', lang).format(rows=row_ranges(no_id))}"
@@ -298,7 +303,8 @@ def rows_lines(groups: int, skipped: dict[str, list[int]], no_id: list[int],
     if total:
         lines.append(_t("not_groups", lang).format(n=total))
         lines += [f"  - {word(code, lang)}: {_rows_word(totals[code], lang)} "
-                  f"{row_ranges(rows)}" + more(len(rows), totals[code])
+                  f"{row_ranges(rows[:SHOWN_ROWS])}"
+                  + more(len(rows[:SHOWN_ROWS]), totals[code])
                   for code, rows in skipped.items()]
     return lines
 
