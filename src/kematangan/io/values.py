@@ -35,6 +35,7 @@ from kematangan.io.cells import (
 from kematangan.io.dates import DateOrder, date_order_evidence, read_date
 from kematangan.io.headers import header_key
 from kematangan.io.numbers import Decimal, decimal_evidence, read_number, split_number
+from kematangan.io.plaincolumns import Lines, plain_iso_dates, plain_numbers
 from kematangan.problems import Problem
 
 __all__ = [
@@ -356,7 +357,12 @@ def parse_column(
     """
     state = state if state is not None else ColumnState()
     numeric = spec.type in ("number", "integer")
+    text = _joined(values) if numeric or spec.type == "date" else None
     types = set(map(type, values))
+    if text is not None and types == {str}:
+        plain = _plain_column(text, values, spec, column, rows, state)
+        if plain is not None:
+            return plain
     if numeric and types and types <= {float, int}:
         out = np.array(values, dtype=np.float64)
         whole = spec.type == "number" or bool(
@@ -397,6 +403,42 @@ def parse_column(
     if not flags and not noted:
         return out, []
     return out, _issues(codes, distinct, flags, noted, spec, column, rows, read)
+
+
+def _joined(values: Sequence[object]) -> str | None:
+    """The cells joined by line breaks, when they are all text."""
+    try:
+        return "\n".join(values)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def _plain_column(
+    text: str, values: Sequence[object], spec: FieldSpec, column: str,
+    rows: npt.NDArray[np.int64], state: ColumnState,
+) -> tuple[npt.NDArray[Any], list[Problem]] | None:
+    """A text column (``values``, joined in ``text``) read at once when every cell
+    is plain (:mod:`~kematangan.io.plaincolumns`), with what reading it cell by cell
+    says: the separators it shows folded into ``state``, and the decimal comma's
+    note at its first cell, with the count. ``None`` when some cell is not plain."""
+    lines = Lines.of(text, len(values))
+    if lines is None:
+        return None
+    if spec.type == "date":
+        dates = plain_iso_dates(lines)
+        return None if dates is None else (dates, [])
+    found = plain_numbers(lines, spec.type == "integer")
+    if found is None:
+        return None
+    _update_state(state, spec, set(found.seen))
+    if found.first_comma is None:
+        return found.values, []
+    at = found.first_comma
+    value = values[at]
+    r = read_number(value, spec, state.decimal)
+    return found.values, [Problem("decimal_comma", r.params, "note", row=int(rows[at]),
+                                  column=column, field=spec.id, value=show(value),
+                                  count=found.commas)]
 
 
 def _issues(
