@@ -76,8 +76,23 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+_NOT_KEY = re.compile(r"[^0-9a-z]+")
+_TOTAL_STARTS = "sjtramg"
+"""The first letters of the words a totals mark starts with (:data:`_TOTAL`)."""
+_FOOTER_STARTS = "mdptnkcs(._"
+"""The first letters of :data:`_FOOTER` and of :data:`_SIGNATURE`'s ASCII forms."""
+
+
 def _key(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "", text.lower())
+    return _NOT_KEY.sub("", text.lower())
+
+
+def _cannot_start(text: str, starts: str) -> bool:
+    """Whether ``text`` surely does not start with one of ``starts`` under
+    case-insensitive matching: its first letter is ASCII and not one of them (a
+    letter outside ASCII may fold onto one, so it is left to the pattern)."""
+    first = text[:1]
+    return first.isascii() and first != "" and first.lower() not in starts
 
 
 @dataclass(frozen=True)
@@ -248,7 +263,7 @@ def _is_number(text: str) -> bool:
 def _is_total(text: str) -> bool:
     """A totals mark: the word, then nothing, or words that say over what
     (``Jumlah KSM``, ``TOTAL Kel. Sukamaju``, ``Sub total 2``)."""
-    if len(text) > _MARK_CHARS:
+    if len(text) > _MARK_CHARS or _cannot_start(text, _TOTAL_STARTS):
         return False
     m = _TOTAL.match(text)
     if m is None:
@@ -266,5 +281,7 @@ def _is_footer_mark(text: str) -> bool:
     if len(text) > _MARK_CHARS:
         return False
     text = text.strip()
+    if "," not in text and _cannot_start(text, _FOOTER_STARTS):
+        return False  # none of the patterns can match
     return bool(_FOOTER.match(text) or _PLACE_DATE.fullmatch(text)
                 or _SIGNATURE.fullmatch(text))
