@@ -23,10 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MAX_DIGITS", "PlainNumbers", "Lines", "plain_iso_dates", "plain_numbers"]
+__all__ = ["MAX_DIGITS", "MAX_KEY_BYTES", "Lines", "PlainNumbers", "plain_iso_dates",
+           "plain_numbers"]
 
 MAX_DIGITS = 15
 """Digits a plain number may have (below 2**53, so every step is exact)."""
+
+MAX_KEY_BYTES = 32
+"""Cells at most this long are told apart in bulk (:meth:`Lines.factorize`)."""
 
 _NUMBER_BYTES = b"0123456789\n,.-"
 _DATE_BYTES = b"0123456789\n-"
@@ -70,6 +74,34 @@ class Lines:
         starts = np.concatenate([[0], breaks + 1]).astype(np.intp)
         ends = np.concatenate([breaks, [len(data)]]).astype(np.intp)
         return cls(data, codes, starts, ends, np.cumsum(is_break, dtype=np.int32))
+
+    def factorize(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None:
+        """The distinct cells, as the position of each one's first cell, in order,
+        and for each cell the index of its text among them; ``None`` for cells
+        longer than :data:`MAX_KEY_BYTES`.
+
+        Examples
+        --------
+        >>> first, codes = Lines.of("ya\\ntidak\\nya\\n", 4).factorize()
+        >>> first.tolist(), codes.tolist()
+        ([0, 1, 3], [0, 1, 0, 2])
+        """
+        count = len(self.starts)
+        width = int((self.ends - self.starts).max())
+        if width > MAX_KEY_BYTES:
+            return None
+        # Each cell's bytes, padded with NUL (which no cell holds), as one key.
+        size = 8 if width <= 8 else width
+        padded = np.zeros((count, size), dtype=np.uint8)
+        at = np.flatnonzero(self.codes != _NL)
+        cell = self.cell[at]
+        padded[cell, at - self.starts[cell]] = self.codes[at]
+        keys = padded.view(np.uint64 if size == 8 else f"S{size}").ravel()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        return first[order].astype(np.intp), rank[inverse].astype(np.intp)
 
     def only(self, allowed: bytes) -> bool:
         """Whether every byte is one of ``allowed`` (which holds the line break)."""

@@ -357,10 +357,12 @@ def parse_column(
     """
     state = state if state is not None else ColumnState()
     numeric = spec.type in ("number", "integer")
-    text = _joined(values) if numeric or spec.type == "date" else None
+    text = _joined(values)
     types = set(map(type, values))
-    if text is not None and types == {str}:
-        plain = _plain_column(text, values, spec, column, rows, state)
+    lines = Lines.of(text, len(values)) if text is not None and types == {str} \
+        else None
+    if lines is not None and (numeric or spec.type == "date"):
+        plain = _plain_column(lines, values, spec, column, rows, state)
         if plain is not None:
             return plain
     if numeric and types and types <= {float, int}:
@@ -371,7 +373,11 @@ def parse_column(
         if whole and not np.isinf(out).any():
             return out, []
 
-    distinct, codes = _factorize(values, bool in types)
+    found = lines.factorize() if lines is not None else None
+    if found is not None:
+        distinct, codes = [values[i] for i in found[0].tolist()], found[1]
+    else:
+        distinct, codes = _factorize(values, bool in types)
     missing: Any = None if spec.type == "category" else (
         _NAT if spec.type == "date" else math.nan)
     parsed: list[Any] = [missing] * len(distinct)
@@ -406,7 +412,8 @@ def parse_column(
 
 
 def _joined(values: Sequence[object]) -> str | None:
-    """The cells joined by line breaks, when they are all text."""
+    """The cells joined by line breaks, when they are all text (the first pass
+    over a column's cells: one that is not text stops it early)."""
     try:
         return "\n".join(values)  # type: ignore[arg-type]
     except TypeError:
@@ -414,16 +421,13 @@ def _joined(values: Sequence[object]) -> str | None:
 
 
 def _plain_column(
-    text: str, values: Sequence[object], spec: FieldSpec, column: str,
+    lines: Lines, values: Sequence[object], spec: FieldSpec, column: str,
     rows: npt.NDArray[np.int64], state: ColumnState,
 ) -> tuple[npt.NDArray[Any], list[Problem]] | None:
-    """A text column (``values``, joined in ``text``) read at once when every cell
-    is plain (:mod:`~kematangan.io.plaincolumns`), with what reading it cell by cell
+    """A text column (``values``, as ``lines``) read at once when every cell is
+    plain (:mod:`~kematangan.io.plaincolumns`), with what reading it cell by cell
     says: the separators it shows folded into ``state``, and the decimal comma's
     note at its first cell, with the count. ``None`` when some cell is not plain."""
-    lines = Lines.of(text, len(values))
-    if lines is None:
-        return None
     if spec.type == "date":
         dates = plain_iso_dates(lines)
         return None if dates is None else (dates, [])
