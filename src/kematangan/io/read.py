@@ -238,7 +238,7 @@ class _Assembler:
     def table(
         self,
         mapping: ColumnMapping,
-        columns: Sequence[Sequence[Any]],
+        columns: Sequence[Sequence[Any]] | Sequence[npt.NDArray[np.object_]],
         row_numbers: Sequence[int],
         issues: list[Problem],
         empty_rows: set[int] | None = None,
@@ -313,7 +313,7 @@ class _Assembler:
         return out
 
 
-def _cells(column: Sequence[Any]) -> Sequence[Any]:
+def _cells(column: Sequence[Any] | npt.NDArray[np.object_]) -> Sequence[Any]:
     """A column as a list (a grid's columns are array views: a list is faster to
     go through cell by cell)."""
     return column.tolist() if isinstance(column, np.ndarray) else column

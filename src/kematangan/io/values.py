@@ -334,6 +334,7 @@ def parse_column(
     column: str,
     rows: npt.NDArray[np.int64],
     state: ColumnState | None = None,
+    bulk: bool = True,
 ) -> tuple[npt.NDArray[Any], list[Problem]]:
     """Parse one column of raw cells for ``spec``; return the array and its
     problems.
@@ -341,7 +342,10 @@ def parse_column(
     ``rows`` are the source row numbers of ``values`` (for problems); ``state``
     carries what earlier chunks of the same column decided. Errors and notes are
     reported per cell; notes in :data:`CONVENTIONS` once per kind, at the first
-    cell, with a count.
+    cell, with a count. With ``bulk`` (the default) a text column whose cells are
+    all plain is read at once (:mod:`~kematangan.io.plaincolumns`); without, every
+    distinct cell is read on its own: the results are the same (tested), only
+    slower.
 
     Examples
     --------
@@ -357,7 +361,7 @@ def parse_column(
     """
     state = state if state is not None else ColumnState()
     numeric = spec.type in ("number", "integer")
-    text = _joined(values)
+    text = _joined(values) if bulk else None
     types = set(map(type, values))
     lines = Lines.of(text, len(values)) if text is not None and types == {str} \
         else None
