@@ -73,6 +73,10 @@ def _simple_numbers(texts: list[str]) -> Any:
     return parse_column(texts, _MEMBERS, column="c", rows=np.arange(2, 4))
 
 
+def _column(texts: list[str]) -> Any:
+    return parse_column(texts, _MEMBERS, column="c", rows=np.arange(len(texts)))
+
+
 def _error_cells(n: int, tmp: Path) -> Path:
     rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>K{r}</t></is>'
                    f'</c><c r="B{r}" t="e"/></row>' for r in range(2, n // 5 + 2))
@@ -141,6 +145,10 @@ CASES: dict[str, Work] = {
     "rows._FOOTER": (_sort_one, lambda n, t: "ket" + " " * n + "x"),
     "rows._PLACE_DATE": (_sort_one, lambda n, t: "A, " + "." * n + " " * n + "x"),
     "rows._SIGNATURE": (_sort_one, lambda n, t: "(" + " " * n + "x"),
+    "rows._NOT_KEY": (_sort_one, lambda n, t: "a-" * n + "x"),
+    # a column read at once (plaincolumns): many cells, then one that is not plain
+    "values plain column": (_column,
+                            lambda n, t: ["-12,5"] * n + ["1" * n + ",5-"]),
 }
 
 

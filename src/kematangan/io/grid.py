@@ -12,9 +12,13 @@ group they are dropped, since nothing is read from it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 from kematangan.io.cells import SourceIssue, UnreadableRow, column_letter
 from kematangan.io.headers import cell_text
@@ -22,8 +26,8 @@ from kematangan.io.limits import Limits, limit_error
 from kematangan.io.rows import RowSorter
 from kematangan.problems import Problem
 
-__all__ = ["GridChunk", "GridSource", "Layout", "grid_chunks", "is_blank",
-           "leading_blank_columns"]
+__all__ = ["GridChunk", "GridSource", "Layout", "columns_of", "grid_chunks",
+           "is_blank", "leading_blank_columns"]
 
 Row = Sequence[Any]
 
@@ -61,7 +65,7 @@ class GridChunk(NamedTuple):
     the rows that are unreadable (no group-id note for those), and the rows that
     are not groups (number, code and parameters of why, cells)."""
 
-    columns: list[Sequence[Any]]
+    columns: list[npt.NDArray[np.object_]]
     numbers: list[int]
     issues: list[Problem]
     empty_rows: set[int]
@@ -128,14 +132,30 @@ class _Buffer:
         self.skipped_numbers.add(number)
 
     def take(self) -> GridChunk:
-        columns: list[Sequence[Any]] = (
-            list(zip(*self.rows, strict=True)) if self.rows
-            else [[] for _ in range(self.width)]
-        )
-        out = GridChunk(columns, self.numbers, self.issues, self.empty, self.skipped)
+        out = GridChunk(columns_of(self.rows, self.width), self.numbers, self.issues,
+                        self.empty, self.skipped)
         self.rows, self.numbers, self.issues, self.empty = [], [], [], set()
         self.skipped, self.skipped_numbers = [], set()
         return out
+
+
+def columns_of(rows: Sequence[Row], width: int) -> list[npt.NDArray[np.object_]]:
+    """Rows of ``width`` cells as columns: views of one array of the cells, filled
+    in row order (the order the cells were made in, so memory is read in order,
+    several times faster than gathering each column from every row).
+
+    Examples
+    --------
+    >>> [c.tolist() for c in columns_of([["a", 1], ["b", None]], 2)]
+    [['a', 'b'], [1, None]]
+    >>> [c.tolist() for c in columns_of([], 2)]
+    [[], []]
+    """
+    if sum(map(len, rows)) != len(rows) * width:
+        raise ValueError("rows of the grid differ in width")
+    cells = np.fromiter(itertools.chain.from_iterable(rows), dtype=object,
+                        count=len(rows) * width).reshape(len(rows), width)
+    return [cells[:, j] for j in range(width)]
 
 
 def _fit(number: int, row: Row, width: int, issues: list[Problem]) -> Row:

@@ -238,7 +238,7 @@ class _Assembler:
     def table(
         self,
         mapping: ColumnMapping,
-        columns: Sequence[Sequence[Any]],
+        columns: Sequence[Sequence[Any]] | Sequence[npt.NDArray[np.object_]],
         row_numbers: Sequence[int],
         issues: list[Problem],
         empty_rows: set[int] | None = None,
@@ -254,7 +254,7 @@ class _Assembler:
             if j is None:
                 continue
             values, col_problems = parse_column(
-                columns[j], spec, column=mapping.names[j], rows=rows,
+                _cells(columns[j]), spec, column=mapping.names[j], rows=rows,
                 state=self.states[spec.id],
             )
             parsed[spec.id] = values
@@ -263,11 +263,14 @@ class _Assembler:
         gj = where.get(self.ruleset.group_id.field)
         group_ids = None
         if gj is not None:
-            group_ids = parse_group_ids(columns[gj])
+            group_ids = parse_group_ids(_cells(columns[gj]))
             found.extend(self._id_notes(group_ids, rows, mapping.names[gj],
                                         empty_rows or set()))
         passthrough: dict[str, npt.NDArray[np.object_]] = {}
         for name, col in zip(mapping.names, columns, strict=True):
+            if isinstance(col, np.ndarray) and col.dtype == object:
+                passthrough[name] = col
+                continue
             arr = np.empty(len(rows), dtype=object)
             arr[:] = col
             passthrough[name] = arr
@@ -308,6 +311,12 @@ class _Assembler:
                     "group_id": gid, "first_row": first}, "note", row=row,
                     column=column, field=field, value=gid))
         return out
+
+
+def _cells(column: Sequence[Any] | npt.NDArray[np.object_]) -> Sequence[Any]:
+    """A column as a list (a grid's columns are array views: a list is faster to
+    go through cell by cell)."""
+    return column.tolist() if isinstance(column, np.ndarray) else column
 
 
 def _filled(mapping: ColumnMapping, cells: dict[str, npt.NDArray[np.object_]]

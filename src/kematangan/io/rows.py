@@ -76,8 +76,25 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+_NOT_KEY = re.compile(r"[^0-9a-z]+")
+_TOTAL_STARTS = frozenset({"su", "ju", "to", "ra", "av", "me", "gr"})
+"""How the words a totals mark starts with begin (:data:`_TOTAL`)."""
+_FOOTER_STARTS = frozenset({"me", "di", "pe", "tt", "t.", "ta", "ni", "nr", "no",
+                            "ke", "ca", "su"})
+"""How the words of :data:`_FOOTER` begin."""
+
+
 def _key(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "", text.lower())
+    return _NOT_KEY.sub("", text.lower())
+
+
+def _cannot_start(text: str, starts: frozenset[str]) -> bool:
+    """Whether ``text`` surely does not begin with one of ``starts`` (two letters)
+    under case-insensitive matching: its first two letters are ASCII and none of
+    them (a letter outside ASCII may fold onto one, so it is left to the
+    pattern)."""
+    head = text[:2]
+    return len(head) == 2 and head.isascii() and head.lower() not in starts
 
 
 @dataclass(frozen=True)
@@ -242,13 +259,15 @@ class RowSorter:
 
 
 def _is_number(text: str) -> bool:
+    if len(text) <= 6 and text.isascii() and text.isdigit():
+        return True  # the common case of _NUMBERING, without the pattern
     return len(text) <= 9 and _NUMBERING.fullmatch(text) is not None
 
 
 def _is_total(text: str) -> bool:
     """A totals mark: the word, then nothing, or words that say over what
     (``Jumlah KSM``, ``TOTAL Kel. Sukamaju``, ``Sub total 2``)."""
-    if len(text) > _MARK_CHARS:
+    if len(text) > _MARK_CHARS or _cannot_start(text, _TOTAL_STARTS):
         return False
     m = _TOTAL.match(text)
     if m is None:
@@ -266,5 +285,8 @@ def _is_footer_mark(text: str) -> bool:
     if len(text) > _MARK_CHARS:
         return False
     text = text.strip()
+    if "," not in text and text[:1] not in "(._\u2026" and _cannot_start(
+            text, _FOOTER_STARTS):
+        return False  # none of the patterns can match
     return bool(_FOOTER.match(text) or _PLACE_DATE.fullmatch(text)
                 or _SIGNATURE.fullmatch(text))
