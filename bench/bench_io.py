@@ -80,8 +80,10 @@ def dataset(rows: int, seed: int = 7) -> dict[str, npt.NDArray[Any]]:
             cols[header] = np.where(rng.random(rows) < 0.7, "ya", "tidak").astype(
                 object)
         elif spec.type == "integer":
-            high = min(spec.max or 100, 60)
-            cols[header] = rng.integers(0, int(high) + 1, rows).astype(np.float64)
+            low = spec.min or 0
+            high = min(spec.max or low + 100, low + 60)
+            cols[header] = rng.integers(int(low), int(high) + 1, rows).astype(
+                np.float64)
         elif spec.type == "number":
             # Within the field's bounds (large amounts where it has none), with
             # about 1 in 1,000 values out of bounds, as a real sheet might have.
@@ -93,13 +95,43 @@ def dataset(rows: int, seed: int = 7) -> dict[str, npt.NDArray[Any]]:
         elif spec.type == "category":
             cats = np.array(spec.categories or [], dtype=object)
             cols[header] = cats[rng.integers(0, len(cats), rows)]
-        else:
-            start = np.datetime64("2010-01-01")
-            cols[header] = start + rng.integers(0, 5000, rows).astype("m8[D]")
+        elif spec.role == "assessment_date":
+            cols[header] = np.full(rows, ASSESSED_ON)
+        else:  # within two years before the assessment
+            cols[header] = ASSESSED_ON - rng.integers(0, 730, rows).astype("m8[D]")
     for name in PASSTHROUGH[7:]:
         pool = np.array([f"{name} {k}" for k in range(200)], dtype=object)
         cols[name] = pool[rng.integers(0, 200, rows)]
+    _related(cols, rs, rng)
     return cols
+
+
+def _related(cols: dict[str, npt.NDArray[Any]], rs: Ruleset,
+             rng: np.random.Generator) -> None:
+    """Values that depend on each other as ppmk-ksm's checks say they do (in place):
+    savers within members, arrears only with a loan, cadre answers only with cadres,
+    the review date as many months back as the months column says, the last visit
+    within the quarter exactly when there were visits."""
+    h = {spec.id: spec.aliases[0] if spec.aliases else spec.label.get()
+         for spec in rs.fields}
+    n = len(cols["No"])
+    cols[h["members_saving"]] = np.minimum(cols[h["members_saving"]],
+                                           cols[h["members"]])
+    no_loan = cols[h["revolving_fund_access"]] == "tidak"
+    cols[h["arrears_instalments"]][no_loan] = 0.0
+    no_cadres = cols[h["local_cadres"]] == 0
+    for f in ("cadres_chosen_by_musyawarah", "cadres_able_to_facilitate"):
+        cols[h[f]][no_cadres] = "tidak"
+    months = np.round(rng.uniform(0, 36, n), 1)  # plans are reviewed yearly or so
+    cols[h["business_plan_months_since_review"]] = months
+    cols[h["business_plan_reviewed_on"]] = ASSESSED_ON - np.round(
+        months * 30.4375).astype("m8[D]")
+    visited = cols[h["facilitator_visits_last_3_months"]] >= 1
+    back = np.where(visited, rng.integers(0, 88, n), rng.integers(93, 700, n))
+    cols[h["last_facilitator_visit_on"]] = ASSESSED_ON - back.astype("m8[D]")
+
+
+ASSESSED_ON = np.datetime64("2024-09-30")
 
 
 def _decimal_comma(arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
