@@ -80,3 +80,23 @@ def test_a_float_column_for_a_date_or_category_field_is_read_as_cell_by_cell(
         assert [p.to_dict("en") for p in fast.issues] == [
             p.to_dict("en") for p in slow.issues]
         assert len(fast.issues) == int((~np.isnan(arr)).sum())
+
+
+@given(ROWS)
+def test_the_generated_record_encoder_reads_every_cell_as_encode_value_does(
+        rows: list[dict[str, Any]]) -> None:
+    # the per-record fast path is generated per plan; each cell must come out as
+    # the one-cell reference reads it, problems in field order
+    from kematangan.scoring.inputs import encode_record, encode_value
+
+    plan = SCORER.plan
+    for row in rows:
+        values, problems = encode_record(plan, row, row=7)
+        expected = [encode_value(slot, row.get(slot.id)) for slot in plan.fields]
+        assert [math.isnan(v) for v in values] == [math.isnan(v) for v, _ in expected]
+        assert [v for v in values if v == v] == [v for v, _ in expected if v == v]
+        assert [(p.field, p.code) for p in problems] == [
+            (slot.id, failure[0]) for slot, (_, failure) in zip(plan.fields, expected,
+                                                               strict=True)
+            if failure is not None]
+        assert all(p.row == 7 for p in problems)

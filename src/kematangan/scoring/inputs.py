@@ -156,31 +156,76 @@ def _problem(failure: Failure, *, row: int | None, field: str, value: Any
 def encode_record(plan: Plan, record: Mapping[str, Any], row: int | None
                   ) -> tuple[list[float], list[Problem]]:
     """Encode one record's field values (in plan order) and list its problems
-    (reported at ``row``)."""
-    values: list[float] = []
+    (reported at ``row``).
+
+    The common cells (missing, a plain number within bounds, a yes/no) are taken by
+    a function generated once per plan, with each field's bounds as constants;
+    every other cell goes through :func:`encode_value`, in field order.
+
+    Examples
+    --------
+    >>> from kematangan.criteria import load_ruleset
+    >>> from kematangan.scoring.plan import compile_plan
+    >>> plan = compile_plan(load_ruleset("ppmk-ksm"))
+    >>> values, problems = encode_record(plan, {"members": 12, "market_access": "ya"},
+    ...                                  row=4)
+    >>> values[plan.value_index("members")], [(p.code, p.row) for p in problems]
+    (12.0, [('expected_boolean', 4)])
+    """
+    values, slow = _record_encoder(plan)(record.get)
     problems: list[Problem] = []
-    get = record.get
-    for slot, kind, lo, hi in _fast_bounds(plan):
-        raw = get(slot.id)
-        # Inline fast paths for the common cells; anything else takes encode_value.
-        if raw is None:
-            values.append(NAN)
-            continue
-        tp = type(raw)
-        if kind and (tp is int or (kind == 2 and tp is float and raw - raw == 0.0)
-                     ) and lo <= raw <= hi:
-            # raw - raw is 0.0 only for a finite float: NaN and inf go the slow way
-            values.append(float(raw))
-            continue
-        if tp is bool and slot.type == "boolean":
-            values.append(1.0 if raw else 0.0)
-            continue
-        v, failure = encode_value(slot, raw)
-        values.append(v)
-        if failure is not None:
-            problems.append(_problem(failure, row=row, field=slot.id,
-                                     value=_jsonable(raw)))
+    if slow:
+        fields = plan.fields
+        for i, raw in slow:
+            slot = fields[i]
+            values[i], failure = encode_value(slot, raw)
+            if failure is not None:
+                problems.append(_problem(failure, row=row, field=slot.id,
+                                         value=_jsonable(raw)))
     return values, problems
+
+
+RecordEncoder = Any
+"""``encode(get) -> (values, [(field index, raw value), ...])``: a plan's generated
+fast path; the pairs are the cells it leaves to :func:`encode_value`."""
+
+
+def _record_encoder(plan: Plan) -> RecordEncoder:
+    """Generate (once per plan) the fast path of :func:`encode_record`: one branch
+    per field, field ids as string literals and bounds as named constants."""
+    found: RecordEncoder | None = plan.memo.get("record_encoder")
+    if found is not None:
+        return found
+    consts: dict[str, Any] = {"NAN": NAN, "int": int, "float": float, "type": type}
+    lines = ["def encode(get):", f"    values = [NAN] * {len(plan.fields)}",
+             "    slow = []"]
+    for i, (slot, kind, lo, hi) in enumerate(_fast_bounds(plan)):
+        consts[f"lo{i}"], consts[f"hi{i}"] = lo, hi
+        lines.append(f"    raw = get({slot.id!r})")
+        lines.append("    if raw is not None:")
+        if kind == 2:  # a number field: an int, or a finite float (raw - raw == 0)
+            lines.append("        tp = type(raw)")
+            lines.append(f"        if (tp is int or (tp is float and raw - raw == 0.0))"
+                         f" and lo{i} <= raw <= hi{i}:")
+            lines.append(f"            values[{i}] = float(raw)")
+        elif kind == 1:  # an integer field: ints only (a float may be a fraction)
+            lines.append(f"        if type(raw) is int and lo{i} <= raw <= hi{i}:")
+            lines.append(f"            values[{i}] = float(raw)")
+        elif slot.type == "boolean":
+            lines.append("        if raw is True:")
+            lines.append(f"            values[{i}] = 1.0")
+            lines.append("        elif raw is False:")
+            lines.append(f"            values[{i}] = 0.0")
+        if kind or slot.type == "boolean":
+            lines.append("        else:")
+            lines.append(f"            slow.append(({i}, raw))")
+        else:
+            lines.append(f"        slow.append(({i}, raw))")
+    lines.append("    return values, slow")
+    exec(compile("\n".join(lines), f"<kematangan encoder {plan.ruleset_id}>",
+                 "exec"), consts)
+    found = plan.memo["record_encoder"] = consts["encode"]
+    return found
 
 
 def _fast_bounds(plan: Plan) -> list[tuple[FieldSlot, int, float, float]]:

@@ -144,9 +144,11 @@ class Scorer:
         if assessed_on is not None and at >= 0 and values[at] != values[at]:
             values[at] = date_to_days(assessed_on)
         problems += check_record(self.plan, values, None)
-        # In field order, a failed check (no single field) after them: as batches.
-        where = {f.id: f.index for f in self.plan.fields}
-        problems.sort(key=lambda x: where.get(x.field or "", len(where)))
+        if len(problems) > 1:
+            # In field order, a failed check (no single field) after them: as
+            # batches order them.
+            where = {f.id: f.index for f in self.plan.fields}
+            problems.sort(key=lambda x: where.get(x.field or "", len(where)))
         return values, problems
 
     def evaluate(self, values: Sequence[float]) -> RowResult:
