@@ -24,8 +24,8 @@ import numpy.typing as npt
 
 __all__ = ["EXACT_IDS", "SeenIds"]
 
-EXACT_IDS = 1_000_000
-"""Ids kept as texts (exact, about 150 MB at most) before fingerprints alone."""
+EXACT_IDS = 100_000
+"""Ids kept as texts (exact, about 15 MB at most) before fingerprints alone."""
 
 I64 = npt.NDArray[np.int64]
 
