@@ -18,7 +18,9 @@ import typer
 
 from kematangan.cli.options import (
     AssessedOnOpt,
+    InputArg,
     LangOpt,
+    LimitOpt,
     MapOpt,
     MappingOpt,
     RulesetOpt,
@@ -27,13 +29,14 @@ from kematangan.cli.options import (
     assessed_on,
     fail,
     fail_error,
+    limits_of,
     read_problem,
     scorer_for,
     sheet_ref,
+    strict_exit,
     user_mapping,
 )
 from kematangan.cli.output import writing
-from kematangan.cli.scoring_commands import InputArg, LimitOpt, limits_of, strict_exit
 from kematangan.errors import KematanganError
 
 __all__ = ["check"]

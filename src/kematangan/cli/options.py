@@ -16,12 +16,13 @@ import typer
 from kematangan.errors import KematanganError
 
 if TYPE_CHECKING:
-    from kematangan.io import UserMapping
+    from kematangan.io import Limits, UserMapping
     from kematangan.scoring import Scorer
 
-__all__ = ["ENGINES", "AssessedOnOpt", "EngineOpt", "LangOpt", "MapOpt", "MappingOpt", "RulesetOpt",
-           "SheetOpt", "StrictOpt", "fail", "fail_error", "read_problem",
-           "scorer_for", "sheet_ref", "user_mapping"]
+__all__ = ["ENGINES", "AssessedOnOpt", "EngineOpt", "InputArg", "LangOpt", "LimitOpt",
+           "MapOpt", "MappingOpt", "RulesetOpt", "SheetOpt", "StrictOpt", "fail",
+           "fail_error", "limits_of", "read_problem", "scorer_for", "sheet_ref",
+           "strict_exit", "user_mapping"]
 
 
 def _check_lang(lang: str) -> str:
@@ -176,3 +177,34 @@ def scorer_for(ruleset: str) -> Scorer:
         return Scorer(ruleset)
     except KematanganError as err:
         fail(str(err))
+
+
+InputArg = Annotated[Path, typer.Argument(
+    help="Group records: .xlsx, .xls, .ods, .csv, .tsv, .json, .jsonl or .parquet, "
+    "one row per group.")]
+LimitOpt = Annotated[list[str] | None, typer.Option(
+    "--limit", metavar="NAME=VALUE",
+    help="Change a limit of what the reader accepts, e.g. max_cell_chars=100000 or "
+    "max_file_bytes=2GiB; repeat for more. Limits and defaults: docs/security.md.")]
+
+
+def limits_of(values: list[str] | None) -> Limits | None:
+    """The ``--limit`` values as :class:`~kematangan.io.Limits` (``None`` for none)."""
+    from kematangan.io import parse_limits
+
+    if not values:
+        return None
+    try:
+        return parse_limits(values)
+    except KematanganError as err:
+        raise typer.BadParameter(str(err), param_hint="--limit") from None
+
+
+def strict_exit(unmatched: int, missing: int, problems: int, lang: str) -> None:
+    """Exit 1 (``--strict``) when a column is unmatched, a field has no column or a
+    value has a problem."""
+    if unmatched or missing or problems:
+        fail(("--strict: {u} kolom tidak cocok, {m} data tanpa kolom, {p} masalah "
+              "data" if lang == "id" else "--strict: {u} columns unmatched, {m} "
+              "fields without a column, {p} data problems").format(
+                  u=unmatched, m=missing, p=problems))

@@ -17,7 +17,9 @@ import typer
 from kematangan.cli.options import (
     AssessedOnOpt,
     EngineOpt,
+    InputArg,
     LangOpt,
+    LimitOpt,
     MapOpt,
     MappingOpt,
     RulesetOpt,
@@ -26,40 +28,21 @@ from kematangan.cli.options import (
     assessed_on,
     fail,
     fail_error,
+    limits_of,
     read_problem,
     scorer_for,
     sheet_ref,
+    strict_exit,
     user_mapping,
 )
 from kematangan.cli.output import writing
 from kematangan.errors import KematanganError, suggest
 
 if TYPE_CHECKING:
-    from kematangan.io import Limits, Table, UserMapping
+    from kematangan.io import Table, UserMapping
     from kematangan.scoring import BatchResult, Scorer
 
-__all__ = ["explain", "limits_of", "read_scored", "report", "score", "template"]
-
-InputArg = Annotated[Path, typer.Argument(
-    help="Group records: .xlsx, .xls, .ods, .csv, .tsv, .json, .jsonl or .parquet, "
-    "one row per group.")]
-LimitOpt = Annotated[list[str] | None, typer.Option(
-    "--limit", metavar="NAME=VALUE",
-    help="Change a limit of what the reader accepts, e.g. max_cell_chars=100000 or "
-    "max_file_bytes=2GiB; repeat for more. Limits and defaults: docs/security.md.")]
-
-
-def limits_of(values: list[str] | None) -> Limits | None:
-    """The ``--limit`` values as :class:`~kematangan.io.Limits` (``None`` for none)."""
-    from kematangan.io import parse_limits
-
-    if not values:
-        return None
-    try:
-        return parse_limits(values)
-    except KematanganError as err:
-        raise typer.BadParameter(str(err), param_hint="--limit") from None
-
+__all__ = ["explain", "read_scored", "report", "score", "template"]
 
 def read_scored(path: Path, scorer: Scorer, sheet: str | None, date: str | None,
                 limit: list[str] | None, mapping: UserMapping | None,
@@ -90,16 +73,6 @@ def _emit(text: str, output: Path | None, input: Path) -> None:
         output.write_text(text if text.endswith("\n") else text + "\n",
                           encoding="utf-8")
     typer.echo(f"written: {output}")
-
-
-def strict_exit(unmatched: int, missing: int, problems: int, lang: str) -> None:
-    """Exit 1 (``--strict``) when a column is unmatched, a field has no column or a
-    value has a problem."""
-    if unmatched or missing or problems:
-        fail(("--strict: {u} kolom tidak cocok, {m} data tanpa kolom, {p} masalah "
-              "data" if lang == "id" else "--strict: {u} columns unmatched, {m} "
-              "fields without a column, {p} data problems").format(
-                  u=unmatched, m=missing, p=problems))
 
 
 def score(

@@ -13,9 +13,15 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from kematangan.cli.options import LangOpt, SheetOpt, fail, read_problem, sheet_ref
+from kematangan.cli.options import (
+    LangOpt,
+    LimitOpt,
+    SheetOpt,
+    fail,
+    read_problem,
+    sheet_ref,
+)
 from kematangan.cli.output import writing
-from kematangan.cli.scoring_commands import LimitOpt
 from kematangan.errors import KematanganError, suggest
 
 if TYPE_CHECKING:
