@@ -15,6 +15,7 @@ from typing import Literal
 
 from kematangan.criteria import expr as ex
 from kematangan.criteria.loader import load_ruleset
+from kematangan.criteria.meaning import criterion_reads
 from kematangan.criteria.ruleset import Criterion, Derived, FieldSpec, Ruleset, Text
 from kematangan.errors import InputError
 from kematangan.explain.types import Value
@@ -135,19 +136,6 @@ def _build(scorer: Scorer) -> Context:
     fields = {f.id: f for f in rs.fields}
     derived = {d.id: d for d in rs.derived}
     criteria = {c.id: c for c in rs.criteria}
-    derived_names = {d.id: tuple(sorted(ex.names(ex.parse(d.expr))))
-                     for d in rs.derived}
-
-    def value_fields(name: str, seen: frozenset[str] = frozenset()) -> set[str]:
-        if name in fields:
-            return {name}
-        if name in seen or name not in derived_names:
-            return set()
-        out: set[str] = set()
-        for n in derived_names[name]:
-            out |= value_fields(n, seen | {name})
-        return out
-
     names: dict[str, tuple[str, ...]] = {}
     subs: dict[str, tuple[str, ...]] = {}
     for c in rs.criteria:
@@ -165,22 +153,7 @@ def _build(scorer: Scorer) -> Context:
         elif c.all_of or c.any_of:
             subs[c.id] = tuple(c.all_of or c.any_of or ())
 
-    reads: dict[str, frozenset[str]] = {}
-
-    def crit_reads(cid: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
-        if cid in reads:
-            return reads[cid]
-        out: set[str] = set()
-        for n in names[cid]:
-            out |= value_fields(n)
-        for s in subs.get(cid, ()):
-            if s not in seen:
-                out |= crit_reads(s, seen | {cid})
-        reads[cid] = frozenset(out)
-        return reads[cid]
-
-    for c in rs.criteria:
-        crit_reads(c.id)
+    reads = criterion_reads(rs)  # the fields each criterion needs, derived ones too
     return Context(scorer=scorer, fields=fields, derived=derived, criteria=criteria,
                    index={c.id: i for i, c in enumerate(rs.criteria)}, names=names,
                    subs=subs, reads=reads)
