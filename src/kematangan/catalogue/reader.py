@@ -339,10 +339,10 @@ COLUMNS: dict[str, Message] = {
         "memakainya", "", "no column holds {label} ({field}); no criterion uses it",
         ""),
     "missing_field_covered": _m(
-        "tidak ada kolom untuk {label} ({field}); {criteria} membaca kolom lain "
-        "sebagai gantinya", "",
-        "no column holds {label} ({field}); {criteria} read another column instead",
-        ""),
+        "tidak ada kolom untuk {label} ({field}); kolom lain dipakai sebagai "
+        "gantinya untuk: {criteria}", "",
+        "no column holds {label} ({field}); another column stands in for it in: "
+        "{criteria}", ""),
 }
 
 _FILE_ID = ("perbaiki berkas pemetaan: satu baris per kolom, JUDUL: ID_DATA (atau "
