@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kematangan.criteria.meaning import criterion_reads
+from kematangan.criteria.meaning import criterion_reads, unknown_without
 from kematangan.explain import batch_reasons
 from kematangan.explain.reasons import rank
 from kematangan.explain.wording import fmt_number
@@ -251,10 +251,44 @@ def _step_text(scorer: Scorer, target: int, short: float,
     if meet:
         parts.append(word("meet", lang).format(items=", ".join(meet)))
     labels = {f.id: f.label.get(lang) for f in rs.fields}
-    fields = [labels[f.id] for j, f in enumerate(plan.fields) if flags[n_crit + j]]
+    missing = [f.id for j, f in enumerate(plan.fields) if flags[n_crit + j]]
+    fields = [labels[f] for f in _enough(scorer, tuple(missing))]
     if fields:
         parts.append(word("record", lang).format(items=", ".join(fields)))
     if short > 0:
         parts.append(word("short", lang).format(points=fmt_number(short, lang)))
     head = word("towards", lang).format(level=level)
     return f"{head}: " + "; ".join(parts) if parts else head
+
+
+def _enough(scorer: Scorer, missing: tuple[str, ...]) -> tuple[str, ...]:
+    """Of the ``missing`` fields, those to ask for: for each criterion they leave
+    unknown, the fields that would each, recorded alone, let it be judged, or, when
+    none would alone, all of its missing fields. A field read through ``coalesce``
+    beside another missing one is thus left out when the other suffices: ``Lama
+    sejak RUK terakhir ditinjau`` rather than it and the two dates that can stand
+    in for it.
+
+    Examples
+    --------
+    >>> from kematangan import Scorer
+    >>> _enough(Scorer("ppmk-ksm"), ("partnerships", "market_access",
+    ...         "business_plan_months_since_review", "business_plan_reviewed_on",
+    ...         "assessed_on"))
+    ('partnerships', 'market_access', 'business_plan_months_since_review')
+    """
+    memo: dict[tuple[str, ...], tuple[str, ...]] = scorer.plan.memo.setdefault(
+        "fields_to_record", {})
+    if missing in memo:
+        return memo[missing]
+    rs = scorer.ruleset
+    have = {f.id for f in rs.fields} - set(missing)
+    unknown = unknown_without(rs, have)
+    unlocks = {f: unknown - unknown_without(rs, have | {f}) for f in missing}
+    reads = criterion_reads(rs)
+    keep: set[str] = set()
+    for c in unknown:
+        alone = {f for f in missing if c in unlocks[f]}
+        keep |= alone or {f for f in missing if f in reads[c]}
+    memo[missing] = tuple(f for f in missing if f in keep) or missing
+    return memo[missing]
