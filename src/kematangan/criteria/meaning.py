@@ -7,6 +7,7 @@ are built from them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -213,6 +214,13 @@ def field_uses(ruleset: Ruleset) -> dict[str, FieldUse]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str) -> ex.Node:
+    """A ruleset's expression parsed once (nodes are immutable): :func:`unknown_without`
+    is asked again and again for one ruleset."""
+    return ex.parse(text)
+
+
 def unknown_without(ruleset: Ruleset, present: Collection[str]) -> set[str]:
     """The criteria that cannot be judged for any group when only the fields in
     ``present`` have data: those whose missing-data policy is ``unknown`` and that
@@ -233,7 +241,7 @@ def unknown_without(ruleset: Ruleset, present: Collection[str]) -> set[str]:
     False
     """
     have = set(present)
-    derived = {d.id: ex.parse(d.expr) for d in ruleset.derived}
+    derived = {d.id: _parsed(d.expr) for d in ruleset.derived}
     criteria = {c.id: c for c in ruleset.criteria}
     judged: dict[str, bool] = {}
 
@@ -263,11 +271,11 @@ def unknown_without(ruleset: Ruleset, present: Collection[str]) -> set[str]:
         if c.missing != "unknown":
             ok = True
         else:
-            ok = not c.applies_when or known(ex.parse(c.applies_when), seen)
+            ok = not c.applies_when or known(_parsed(c.applies_when), seen)
             subs = list(c.all_of or c.any_of or (c.at_least.of if c.at_least else ()))
             if c.kind == "expr":
                 assert c.expr is not None
-                ok = ok and known(ex.parse(c.expr), seen)
+                ok = ok and known(_parsed(c.expr), seen)
             elif subs:
                 ok = ok and all(s not in seen and can_judge(s, seen | {s})
                                 for s in subs)

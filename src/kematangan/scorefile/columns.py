@@ -161,7 +161,7 @@ def next_step_texts(scorer: Scorer, batch: BatchResult, lang: str = "id"
     >>> print(next_step_texts(scorer, scorer.score_batch([{"members": 3}]))[0])
     Menuju Penumbuhan: penuhi: Anggota cukup; lengkapi data: Dibentuk secara partisipatif, Keanggotaan sukarela dengan kepentingan bersama, Jumlah pertemuan kelompok 3 bulan terakhir, Aturan dasar 1: pertemuan rutin, Aturan dasar 2: menabung rutin, Aturan dasar 3: pinjam-meminjam antaranggota dari tabungan kelompok, Aturan dasar 4: pinjaman antaranggota dikembalikan tepat waktu, Aturan dasar 5: pembukuan kelompok selalu diperbarui
     """
-    plan, raw, rs = batch.plan, batch.raw, scorer.ruleset
+    plan, raw = batch.plan, batch.raw
     n = len(batch)
     if n == 0:
         return np.empty(0, dtype=object)
@@ -195,7 +195,7 @@ def next_step_texts(scorer: Scorer, batch: BatchResult, lang: str = "id"
     blocks[:, at] = r.blocks_exit[:, at]
     not_met = blocks & (outcomes == 0)
     unknown = blocks & (outcomes == -1)
-    reads = criterion_reads(rs)
+    reads = _reads(scorer)
     field_ids = [f.id for f in plan.fields]
     read_matrix = np.array([[f in reads[c.id] for c in plan.criteria]
                             for f in field_ids], dtype=np.int64).reshape(
@@ -261,6 +261,14 @@ def _step_text(scorer: Scorer, target: int, short: float,
     return f"{head}: " + "; ".join(parts) if parts else head
 
 
+def _reads(scorer: Scorer) -> dict[str, frozenset[str]]:
+    """The fields each criterion reads (kept with the plan: asked per chunk)."""
+    found: dict[str, frozenset[str]] | None = scorer.plan.memo.get("criterion_reads")
+    if found is None:
+        found = scorer.plan.memo["criterion_reads"] = criterion_reads(scorer.ruleset)
+    return found
+
+
 def _enough(scorer: Scorer, missing: tuple[str, ...]) -> tuple[str, ...]:
     """Of the ``missing`` fields, those to ask for: for each criterion they leave
     unknown, the fields that would each, recorded alone, let it be judged, or, when
@@ -285,7 +293,7 @@ def _enough(scorer: Scorer, missing: tuple[str, ...]) -> tuple[str, ...]:
     have = {f.id for f in rs.fields} - set(missing)
     unknown = unknown_without(rs, have)
     unlocks = {f: unknown - unknown_without(rs, have | {f}) for f in missing}
-    reads = criterion_reads(rs)
+    reads = _reads(scorer)
     keep: set[str] = set()
     for c in unknown:
         alone = {f for f in missing if c in unlocks[f]}
