@@ -72,3 +72,13 @@ def test_the_command_line_scores_a_folder(lake: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "5 rows scored as groups" in result.output
     assert len(out.read_text(encoding="utf-8").splitlines()) == 6
+
+
+def test_a_folder_is_held_to_the_limits_from_its_footers(lake: Path,
+                                                        ruleset: Ruleset) -> None:
+    from kematangan.io import Limits
+
+    with pytest.raises(InputError, match="max_rows"):
+        read_table(lake, ruleset, limits=Limits(max_rows=4))
+    with pytest.raises(InputError, match="max_unzipped_bytes"):
+        read_table(lake, ruleset, limits=Limits(max_unzipped_bytes=10))

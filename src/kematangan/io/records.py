@@ -500,8 +500,9 @@ def parquet_dataset_chunks(source: Path | str, chunk_rows: int, limits: Limits
                            ) -> Iterator[RecordChunk]:
     """Chunks of a folder of Parquet files (read recursively; hive-style
     ``key=value`` folders become columns) or of the files a glob matches, in path
-    order, numbered as one table. Columns and rows are checked against
-    ``max_columns`` and ``max_rows`` from the files' footers first."""
+    order, numbered as one table. Columns, rows and each row group's uncompressed
+    size are checked against ``max_columns``, ``max_rows`` and
+    ``max_unzipped_bytes`` from the files' footers first, as for one file."""
     from kematangan.io.parquet_dataset import open_parquet
 
     probe = open_parquet(source, batch_rows=1)
@@ -512,6 +513,13 @@ def parquet_dataset_chunks(source: Path | str, chunk_rows: int, limits: Limits
     total = probe.num_rows
     if total > limits.max_rows:
         raise limit_error(limits, "max_rows", f"{str(source)!r} ({total:,} rows)")
+    for fragment in probe.dataset.get_fragments():  # each file's footer, no data
+        meta = fragment.metadata
+        sizes = [meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)]
+        if sizes and max(sizes) > limits.max_unzipped_bytes:
+            raise limit_error(limits, "max_unzipped_bytes",
+                              f"a row group of {fragment.path!r} ({max(sizes):,} "
+                              "bytes uncompressed)")
     batch_rows = max(1, min(chunk_rows, CELLS_PER_CHUNK // max(1, len(names))))
     dataset = open_parquet(source, batch_rows=batch_rows)
     yield from _batch_chunks(iter(dataset), names, limits, str(source))
