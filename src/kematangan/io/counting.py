@@ -8,13 +8,13 @@ workbooks say nothing short of reading them whole, so their count is ``None``.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from pathlib import Path
 
 from kematangan.errors import KematanganError
 from kematangan.io.limits import DEFAULT_LIMITS, Limits
+from kematangan.io.parquet_dataset import is_dataset, open_parquet
 from kematangan.io.sources import detect_kind
 
 __all__ = ["count_rows"]
@@ -52,10 +52,8 @@ def count_rows(source: str | os.PathLike[str], *, sheet: str | int | None = None
     """
     path = Path(source)
     try:
-        if path.is_dir() or (glob.has_magic(str(path)) and not path.exists()):
-            from kematangan.io.parquet_dataset import open_parquet
-
-            return open_parquet(path).num_rows  # a folder or glob of Parquet files
+        if is_dataset(path):  # a folder or glob of Parquet files
+            return open_parquet(path).num_rows
         kind = detect_kind(path, limits or DEFAULT_LIMITS)
         if kind == "parquet":
             return _parquet_rows(path)

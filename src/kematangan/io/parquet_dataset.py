@@ -34,7 +34,7 @@ from typing import Any
 
 from kematangan.errors import InputError
 
-__all__ = ["ParquetSource", "open_parquet"]
+__all__ = ["ParquetSource", "is_dataset", "open_parquet"]
 
 _FIX_PYARROW = "pip install 'kematangan[parquet]'"
 _FIX_FILES = ("check that every file is a complete Parquet file with the same "
@@ -48,6 +48,22 @@ def _pyarrow_dataset() -> Any:
         raise InputError("reading Parquet datasets needs pyarrow, which is not "
                          "installed", fix=_FIX_PYARROW) from None
     return ds
+
+
+def is_dataset(source: str | os.PathLike[str]) -> bool:
+    """Whether ``source`` names many Parquet files rather than one file: a folder,
+    or a glob pattern that is not itself an existing path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> is_dataset(tempfile.gettempdir()), is_dataset("lake/*/part-*.parquet")
+    (True, True)
+    >>> is_dataset("ksm.parquet")
+    False
+    """
+    path = Path(source)
+    return path.is_dir() or (glob.has_magic(os.fspath(source)) and not path.exists())
 
 
 def _files(source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]

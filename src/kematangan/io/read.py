@@ -25,7 +25,6 @@ every field has its column or none (:class:`~kematangan.io.mapping.ColumnMapping
 
 from __future__ import annotations
 
-import glob
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -48,6 +47,7 @@ from kematangan.io.grid import (
 from kematangan.io.headers import HeaderMatcher, cell_text, find_header_row
 from kematangan.io.limits import DEFAULT_LIMITS, Limits, limit_error
 from kematangan.io.mapping import ColumnMapping, merge_conventions
+from kematangan.io.parquet_dataset import is_dataset
 from kematangan.io.records import (
     CELLS_PER_CHUNK,
     RecordChunk,
@@ -202,7 +202,7 @@ def iter_tables(
 def _tables(source: Path, ruleset: Ruleset, sheet: str | int | None,
             chunk_rows: int, limits: Limits, user: UserMapping) -> Iterator[Table]:
     matcher = HeaderMatcher(ruleset, user.columns)
-    if source.is_dir() or (glob.has_magic(str(source)) and not source.exists()):
+    if is_dataset(source):
         # A folder of Parquet files (partitions) or a glob of them: one table.
         yield from _record_tables(source, ruleset, matcher, parquet_dataset_chunks(
             source, chunk_rows, limits), limits)
