@@ -52,22 +52,15 @@ def count_rows(source: str | os.PathLike[str], *, sheet: str | int | None = None
     """
     path = Path(source)
     try:
-        if is_dataset(path):  # a folder or glob of Parquet files
+        kind = "parquet" if is_dataset(path) else detect_kind(path,
+                                                                limits or DEFAULT_LIMITS)
+        if kind == "parquet":  # a file, or a folder or glob of them: their footers
             return open_parquet(path).num_rows
-        kind = detect_kind(path, limits or DEFAULT_LIMITS)
-        if kind == "parquet":
-            return _parquet_rows(path)
         if kind == "workbook":
             return _sheet_rows(path, sheet, limits or DEFAULT_LIMITS)
     except (KematanganError, OSError, ValueError, ImportError):
         return None
     return None
-
-
-def _parquet_rows(path: Path) -> int:
-    import pyarrow.parquet as pq
-
-    return int(pq.ParquetFile(path).metadata.num_rows)
 
 
 def _sheet_rows(path: Path, sheet: str | int | None, limits: Limits) -> int | None:

@@ -476,16 +476,8 @@ def parquet_chunks(path: Path, chunk_rows: int, limits: Limits
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise InputError(f"cannot read {path.name!r} as Parquet: {exc}",
                          fix="check the file is complete; export it again") from None
-    if len(names) > limits.max_columns:
-        raise limit_error(limits, "max_columns", f"{path.name!r} ({len(names):,} "
-                          "columns)")
-    if meta.num_rows > limits.max_rows:
-        raise limit_error(limits, "max_rows", f"{path.name!r} ({meta.num_rows:,} "
-                          "rows)")
-    if groups and max(groups) > limits.max_unzipped_bytes:
-        raise limit_error(limits, "max_unzipped_bytes",
-                          f"a row group of {path.name!r} ({max(groups):,} bytes "
-                          "uncompressed)")
+    _check_footers(limits, path.name, len(names), meta.num_rows,
+                   max(groups, default=0), path.name)
     width = max(1, len(names))
     batch_rows = max(1, min(chunk_rows, CELLS_PER_CHUNK // width))
     try:
@@ -507,22 +499,31 @@ def parquet_dataset_chunks(source: Path | str, chunk_rows: int, limits: Limits
 
     probe = open_parquet(source, batch_rows=1)
     names = list(probe.schema.names)
-    if len(names) > limits.max_columns:
-        raise limit_error(limits, "max_columns", f"{str(source)!r} ({len(names):,} "
-                          "columns)")
-    total = probe.num_rows
-    if total > limits.max_rows:
-        raise limit_error(limits, "max_rows", f"{str(source)!r} ({total:,} rows)")
+    largest, held_by = 0, str(source)
     for fragment in probe.dataset.get_fragments():  # each file's footer, no data
         meta = fragment.metadata
-        sizes = [meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)]
-        if sizes and max(sizes) > limits.max_unzipped_bytes:
-            raise limit_error(limits, "max_unzipped_bytes",
-                              f"a row group of {fragment.path!r} ({max(sizes):,} "
-                              "bytes uncompressed)")
+        for i in range(meta.num_row_groups):
+            if meta.row_group(i).total_byte_size > largest:
+                largest, held_by = meta.row_group(i).total_byte_size, fragment.path
+    _check_footers(limits, str(source), len(names), probe.num_rows, largest, held_by)
     batch_rows = max(1, min(chunk_rows, CELLS_PER_CHUNK // max(1, len(names))))
     dataset = open_parquet(source, batch_rows=batch_rows)
     yield from _batch_chunks(iter(dataset), names, limits, str(source))
+
+
+def _check_footers(limits: Limits, label: str, columns: int, rows: int,
+                   largest_group: int, group_file: str) -> None:
+    """Refuse Parquet input whose footers (read before any row) pass a limit: its
+    columns, its rows, or its largest row group's uncompressed size (in
+    ``group_file``)."""
+    if columns > limits.max_columns:
+        raise limit_error(limits, "max_columns", f"{label!r} ({columns:,} columns)")
+    if rows > limits.max_rows:
+        raise limit_error(limits, "max_rows", f"{label!r} ({rows:,} rows)")
+    if largest_group > limits.max_unzipped_bytes:
+        raise limit_error(limits, "max_unzipped_bytes",
+                          f"a row group of {group_file!r} ({largest_group:,} bytes "
+                          "uncompressed)")
 
 
 def _batch_chunks(batches: Iterator[Any], names: list[str], limits: Limits,
